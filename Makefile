@@ -1,0 +1,44 @@
+# PEP Portal: `make run` serves the portal with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run install demo-data serve worker test check format codes benchmarks clean
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo-data: install
+	mkdir -p var/mail
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_schools data/gias/edubase_leeds383_2023-07_subset_cp1252_DERIVED.csv
+	$(PY) manage.py import_ssda903 data/ssda903/header.csv data/ssda903/episodes.csv data/ssda903/oc2.csv
+	$(PY) manage.py seed_demo
+
+run: demo-data
+	PORT=$(PORT) bin/run-portal
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -q
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+codes:
+	@$(PY) manage.py latest_codes
+
+clean:
+	rm -rf var
