@@ -11,6 +11,19 @@ PAGES: list[tuple[str, str, frozenset[Role]]] = [
         "peps:caseload",
         frozenset({Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR}),
     ),
+    (
+        "Dashboards",
+        "reporting:dashboard",
+        frozenset(
+            {
+                Role.GOVERNOR,
+                Role.SOCIAL_WORK_MANAGER,
+                Role.HEADTEACHER,
+                Role.ADMINISTRATOR,
+                Role.LINK_TEACHER,
+            }
+        ),
+    ),
 ]
 
 
