@@ -1,0 +1,441 @@
+"""The daily sweep of the PEP cycle.
+
+`run_sweep(as_of)` brings every child's next PEP due date up to date, lays out the
+tasks of PEPs whose timeline has none yet, sends invitations waiting to go out,
+reminds people of tasks coming due, and escalates overdue tasks and overdue PEPs.
+
+Due dates are worked out for the whole authority from one grouped query and written
+back in one statement per 20,000 changed children. Everything sent is claimed first
+(see peps/reminders.py), so two sweeps at once, or a sweep run again after a crash,
+never send anything twice. docs/cycle-engine.md explains the design.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from peps import cycle, reminders, schedule
+from peps.models import Child, Escalation, MeetingInvitation, Pep, PepTask
+
+logger = logging.getLogger(__name__)
+
+WRITE_BATCH = 20_000
+ESCALATION_LOOKUP_BATCH = 10_000
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did, or with `dry_run` would have done. Ids only, no names."""
+
+    as_of: date
+    dry_run: bool
+    children_with_cycle: int = 0
+    due_dates_changed: int = 0
+    overdue_children: list[int] = field(default_factory=list)
+    peps_scheduled: list[int] = field(default_factory=list)
+    invitations_sent: list[int] = field(default_factory=list)
+    reminders_sent: list[int] = field(default_factory=list)
+    tasks_escalated: list[int] = field(default_factory=list)
+    peps_escalated: list[int] = field(default_factory=list)
+    sent_to_nobody: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The report as lines for a person to read."""
+        verb = "Would" if self.dry_run else "Did"
+        return [
+            f"PEP sweep as of {self.as_of.isoformat()}"
+            f"{' (dry run: nothing changed or sent)' if self.dry_run else ''}",
+            f"Children with a PEP cycle: {self.children_with_cycle}",
+            f"Next PEP due dates changed: {self.due_dates_changed}",
+            _ids("Children overdue with no meeting booked", self.overdue_children),
+            _ids(f"{verb} lay out tasks for PEPs", self.peps_scheduled),
+            _ids(f"{verb} send invitations", self.invitations_sent),
+            _ids(f"{verb} send reminders for tasks", self.reminders_sent),
+            _ids(f"{verb} escalate overdue tasks", self.tasks_escalated),
+            _ids(f"{verb} escalate overdue PEPs of children", self.peps_escalated),
+            _ids("Claimed with nobody to e-mail", self.sent_to_nobody),
+            _ids("Failed, to be retried", self.failures),
+            f"Took {self.seconds:.2f} s",
+        ]
+
+
+def _ids(label: str, ids: Sequence[object], shown: int = 50) -> str:
+    listed = ", ".join(str(item) for item in ids[:shown])
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return f"{label}: {len(ids)}" + (f" ({listed}{more})" if ids else "")
+
+
+@dataclass(frozen=True)
+class _Overdue:
+    due_on: date
+    care_started_on: date
+    held: schedule.MeetingsHeld
+
+
+def run_sweep(as_of: date, dry_run: bool = False) -> SweepReport:
+    """Run the whole sweep as of `as_of`; with `dry_run`, only count."""
+    started = time.perf_counter()
+    report = SweepReport(as_of=as_of, dry_run=dry_run)
+    policy = schedule.current_policy()
+
+    overdue = _refresh_due_dates(as_of, policy, report)
+    _schedule_missing_tasks(as_of, policy, report)
+    _send_pending_invitations(as_of, report)
+    _send_reminders(as_of, policy, report)
+    _escalate_tasks(as_of, report)
+    _escalate_peps(as_of, overdue, policy, report)
+
+    report.seconds = time.perf_counter() - started
+    logger.info(
+        "PEP sweep as of %s%s: %s due dates changed, %s reminders, %s task and "
+        "%s PEP escalations, %s failures in %.2f s",
+        as_of,
+        " (dry run)" if dry_run else "",
+        report.due_dates_changed,
+        len(report.reminders_sent),
+        len(report.tasks_escalated),
+        len(report.peps_escalated),
+        len(report.failures),
+        report.seconds,
+    )
+    return report
+
+
+# Due dates ------------------------------------------------------------------------
+
+
+def cycle_rows(as_of: date) -> QuerySet[Child]:
+    """Per child: what the rules need, in one grouped query.
+
+    Children not in care are included only when they still carry a due date that
+    must be cleared.
+    """
+    this_period = Q(peps__meeting_date__gte=F("care_started_on"))
+    held = this_period & Q(peps__meeting_date__lte=as_of)
+    booked = this_period & Q(peps__meeting_date__gt=as_of)
+    return (
+        Child.objects.filter(
+            Q(care_started_on__isnull=False) | Q(next_pep_due_on__isnull=False)
+        )
+        .order_by()
+        .values_list("pk", "date_of_birth", "care_started_on", "next_pep_due_on")
+        .annotate(
+            held=Count("peps__meeting_date", filter=held, distinct=True),
+            first_on=Min("peps__meeting_date", filter=held),
+            latest_on=Max("peps__meeting_date", filter=held),
+            booked_on=Min("peps__meeting_date", filter=booked),
+        )
+    )
+
+
+def _refresh_due_dates(
+    as_of: date, policy: schedule.CyclePolicy, report: SweepReport
+) -> dict[int, _Overdue]:
+    rules = policy.rules
+    in_cycle: dict[date, bool] = {}
+    changes: dict[int, date | None] = {}
+    overdue: dict[int, _Overdue] = {}
+
+    for (
+        pk,
+        born_on,
+        care_started_on,
+        stored,
+        held,
+        first_on,
+        latest_on,
+        booked_on,
+    ) in cycle_rows(as_of).iterator(chunk_size=10_000):
+        due_on = None
+        if care_started_on is not None:
+            eligible = in_cycle.get(born_on)
+            if eligible is None:
+                eligible = in_cycle[born_on] = schedule.has_cycle(
+                    born_on, as_of, early_years_peps=policy.early_years_peps
+                )
+            if eligible:
+                meetings = schedule.MeetingsHeld(held, first_on, latest_on)
+                due_on = schedule.due_for(care_started_on, meetings, rules)
+                report.children_with_cycle += 1
+                if due_on < as_of and booked_on is None:
+                    overdue[pk] = _Overdue(due_on, care_started_on, meetings)
+
+        if due_on != stored:
+            changes[pk] = due_on
+
+    report.due_dates_changed = len(changes)
+    report.overdue_children = sorted(overdue)
+    if changes and not report.dry_run:
+        _write_due_dates(changes)
+    return overdue
+
+
+def _write_due_dates(changes: dict[int, date | None]) -> None:
+    """Write changed due dates set-wise; not through save(), which would add a
+    history row per child for a value the sweep derives."""
+    items = list(changes.items())
+    table = connection.ops.quote_name(Child._meta.db_table)
+    column = connection.ops.quote_name("next_pep_due_on")
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for batch in _batches(items, WRITE_BATCH):
+                cursor.execute(
+                    f"UPDATE {table} AS child SET {column} = change.due_on "  # noqa: S608 (names quoted by Django, values bound)
+                    "FROM unnest(%s::bigint[], %s::date[]) AS change(id, due_on) "
+                    "WHERE child.id = change.id",
+                    [[pk for pk, _ in batch], [due for _, due in batch]],
+                )
+        return
+
+    by_date: dict[date | None, list[int]] = {}
+    for pk, due_on in items:
+        by_date.setdefault(due_on, []).append(pk)
+    for due_on, pks in by_date.items():
+        for batch in _batches(pks, 500):
+            Child.objects.filter(pk__in=batch).update(next_pep_due_on=due_on)
+
+
+T = TypeVar("T")
+
+
+def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# Tasks and invitations ------------------------------------------------------------
+
+
+def earliest_running_meeting(as_of: date, rules: cycle.CycleRules) -> date:
+    """The earliest meeting date whose timeline still has a step due on `as_of` or
+    later: the quality-assurance deadline is the last step of every timeline."""
+    meeting = as_of
+    for _ in range(800):
+        if cycle.quality_assurance_due(meeting - timedelta(days=1), rules) < as_of:
+            return meeting
+        meeting -= timedelta(days=1)
+    return meeting
+
+
+def _schedule_missing_tasks(
+    as_of: date, policy: schedule.CyclePolicy, report: SweepReport
+) -> None:
+    """Lay out tasks for open PEPs with a running timeline and no tasks yet, and
+    catch up with PEPs whose date moved without their invitation following."""
+    running = Pep.objects.filter(
+        meeting_date__gte=earliest_running_meeting(as_of, policy.rules)
+    ).exclude(status=Pep.Status.APPROVED)
+
+    without_tasks = running.filter(
+        ~Exists(PepTask.objects.filter(pep=OuterRef("pk")))
+    ).order_by("meeting_date", "pk")
+    latest_invited = Subquery(
+        MeetingInvitation.objects.filter(pep=OuterRef("pk"))
+        .order_by("-sequence")
+        .values("meeting_date")[:1]
+    )
+    moved = (
+        running.filter(meeting_date__gte=as_of)
+        .annotate(invited_for=latest_invited)
+        .filter(invited_for__isnull=False)
+        .exclude(meeting_date=F("invited_for"))
+        .order_by("meeting_date", "pk")
+    )
+
+    for pep, date_changed in [
+        *((pep, False) for pep in without_tasks.select_related("child", "school")),
+        *((pep, True) for pep in moved.select_related("child", "school")),
+    ]:
+        report.peps_scheduled.append(pep.pk)
+        if report.dry_run:
+            continue
+        _attempt(
+            report,
+            f"schedule PEP {pep.pk}",
+            lambda pep=pep, date_changed=date_changed: _schedule(pep, date_changed),
+        )
+
+
+def _schedule(pep: Pep, date_changed: bool) -> reminders.Outcome:
+    if date_changed:
+        schedule.pep_scheduled(pep, date_changed=True)
+    else:
+        # A PEP recorded outside the screens (an import, the admin) gets its
+        # tasks, but no invitation: its meeting was arranged elsewhere.
+        schedule.pep_schedule_tasks(pep)
+    return reminders.Outcome.SENT
+
+
+def _send_pending_invitations(as_of: date, report: SweepReport) -> None:
+    pending = MeetingInvitation.objects.filter(sent_at__isnull=True).order_by("pk")
+    for invitation_id in pending.values_list("pk", flat=True):
+        if report.dry_run:
+            report.invitations_sent.append(invitation_id)
+            continue
+        outcome = _attempt(
+            report,
+            f"invitation {invitation_id}",
+            lambda pk=invitation_id: reminders.invitation_send(pk, on=as_of),
+        )
+        _record(report, outcome, report.invitations_sent, invitation_id, "invitation")
+
+
+# Reminders and escalations --------------------------------------------------------
+
+
+def reminder_horizon(as_of: date, lead_working_days: int) -> date:
+    """Tasks due up to this date are reminded on `as_of`."""
+    lead = cycle.Interval(lead_working_days, cycle.DayUnit.WORKING_DAYS)
+    return cycle.add_interval(as_of, lead)
+
+
+def _open_tasks() -> QuerySet[PepTask]:
+    return PepTask.objects.filter(completed_at__isnull=True).exclude(
+        pep__status=Pep.Status.APPROVED
+    )
+
+
+def _send_reminders(
+    as_of: date, policy: schedule.CyclePolicy, report: SweepReport
+) -> None:
+    """A reminder for each open task due between today and the reminder horizon.
+
+    A task already overdue when it was laid out gets no reminder: the sweep only
+    reminds ahead of a due date.
+    """
+    horizon = reminder_horizon(as_of, policy.reminder_lead_working_days)
+    due_soon = (
+        _open_tasks()
+        .filter(reminder_sent_at__isnull=True, due_on__gte=as_of, due_on__lte=horizon)
+        .order_by("due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    for task_id in due_soon:
+        if report.dry_run:
+            report.reminders_sent.append(task_id)
+            continue
+        outcome = _attempt(
+            report,
+            f"reminder for task {task_id}",
+            lambda pk=task_id: reminders.reminder_send(pk, on=as_of),
+        )
+        _record(report, outcome, report.reminders_sent, task_id, "reminder for task")
+
+
+def _escalate_tasks(as_of: date, report: SweepReport) -> None:
+    """Escalate each task reminded, past its due date and still open, once.
+
+    Only reminded tasks: a task that was overdue before anyone could be told
+    (a meeting booked at short notice) is shown as overdue but not escalated.
+    """
+    overdue = (
+        _open_tasks()
+        .filter(
+            escalated_at__isnull=True,
+            reminder_sent_at__isnull=False,
+            due_on__lt=as_of,
+        )
+        .order_by("due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    for task_id in overdue:
+        if report.dry_run:
+            report.tasks_escalated.append(task_id)
+            continue
+        outcome = _attempt(
+            report,
+            f"escalation of task {task_id}",
+            lambda pk=task_id: reminders.task_escalation_send(pk, on=as_of),
+        )
+        _record(report, outcome, report.tasks_escalated, task_id, "escalation of task")
+
+
+def _escalate_peps(
+    as_of: date,
+    overdue: dict[int, _Overdue],
+    policy: schedule.CyclePolicy,
+    report: SweepReport,
+) -> None:
+    """Escalate each child whose PEP is overdue and not booked, once per due date."""
+    told = set()
+    child_ids = list(overdue)
+    for batch in _batches(child_ids, ESCALATION_LOOKUP_BATCH):
+        told.update(
+            Escalation.objects.filter(
+                kind=Escalation.Kind.OVERDUE_PEP, child_id__in=batch
+            ).values_list("child_id", "due_on")
+        )
+
+    for child_id in child_ids:
+        item = overdue[child_id]
+        if (child_id, item.due_on) in told:
+            continue
+        if report.dry_run:
+            report.peps_escalated.append(child_id)
+            continue
+        reason = cycle.due_reason(
+            item.care_started_on, item.held.stand_ins(), policy.rules
+        )
+        outcome = _attempt(
+            report,
+            f"escalation of child {child_id}",
+            lambda pk=child_id, due_on=item.due_on, reason=reason: (
+                reminders.pep_escalation_send(
+                    pk, due_on=due_on, on=as_of, reason=reason
+                )
+            ),
+        )
+        _record(report, outcome, report.peps_escalated, child_id, "escalation of child")
+
+
+# Bookkeeping ----------------------------------------------------------------------
+
+
+def _attempt(
+    report: SweepReport, what: str, action: Callable[[], reminders.Outcome]
+) -> reminders.Outcome | None:
+    """Run one piece of work; a failure is logged and left for the next run.
+
+    The work's own transaction has rolled back by the time the error reaches
+    here, so nothing of it is claimed.
+    """
+    try:
+        return action()
+    except Exception as error:  # one failure must not stop the sweep
+        logger.warning("PEP sweep could not do %s: %s", what, type(error).__name__)
+        report.failures.append(f"{what}: {type(error).__name__}")
+        return None
+
+
+def _record(
+    report: SweepReport,
+    outcome: reminders.Outcome | None,
+    done: list[int],
+    item_id: int,
+    what: str,
+) -> None:
+    if outcome == reminders.Outcome.SENT:
+        done.append(item_id)
+    elif outcome == reminders.Outcome.NO_RECIPIENTS:
+        report.sent_to_nobody.append(f"{what} {item_id}")
