@@ -193,7 +193,8 @@ def _refresh_due_dates(
 def _write_due_dates(changes: dict[int, date | None]) -> None:
     """Write changed due dates set-wise; not through save(), which would add a
     history row per child for a value the sweep derives."""
-    items = list(changes.items())
+    # In id order, so that two sweeps writing at once lock rows in the same order.
+    items = sorted(changes.items())
     table = connection.ops.quote_name(Child._meta.db_table)
     column = connection.ops.quote_name("next_pep_due_on")
 

@@ -1,4 +1,4 @@
-""""My tasks": each person's open PEP preparation tasks, and marking one done.
+""" "My tasks": each person's open PEP preparation tasks, and marking one done.
 
 Only tasks of PEPs the person may open are shown or can be changed; anything else
 is a 404, as everywhere in the portal.
@@ -67,9 +67,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def task_done(request: HttpRequest, pk: int) -> HttpResponseRedirect:
-    task = (
-        open_tasks_for(request.user).select_related(None).filter(pk=pk).first()
-    )
+    task = open_tasks_for(request.user).select_related(None).filter(pk=pk).first()
     if task is None:
         raise Http404("No open task found.")
 
