@@ -25,6 +25,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -374,27 +375,30 @@ def invitation_send(invitation_id: int, *, on: date | None = None) -> Outcome:
     return Outcome.SENT if recipients else Outcome.NO_RECIPIENTS
 
 
-def _task(task_id: int) -> PepTask:
+def tasks_for_sending() -> QuerySet[PepTask]:
+    """Tasks with everything a reminder or an escalation reads, in one query."""
     return PepTask.objects.select_related(
         "assignee__team__manager",
         "pep__child__social_worker__team__manager",
         "pep__social_worker__team__manager",
         "pep__school__link_teacher",
-    ).get(pk=task_id)
+    )
 
 
-def reminder_send(task_id: int, *, on: date) -> Outcome:
-    """Remind whoever does a task that it is coming due, once per due date."""
+def reminder_send(task: PepTask, *, on: date) -> Outcome:
+    """Remind whoever does a task that it is coming due, once per due date.
+
+    `task` comes from `tasks_for_sending()`; the claim is made on its row.
+    """
     now = timezone.now()
 
     with transaction.atomic():
         claimed = PepTask.objects.filter(
-            pk=task_id, reminder_sent_at__isnull=True, completed_at__isnull=True
+            pk=task.pk, reminder_sent_at__isnull=True, completed_at__isnull=True
         ).update(reminder_sent_at=now)
         if not claimed:
             return Outcome.ALREADY_DONE
 
-        task = _task(task_id)
         recipients = reminder_addresses(task)
         subject = (
             f"PEP task due on {cycle.format_date(task.due_on)} "
@@ -422,22 +426,24 @@ def reminder_send(task_id: int, *, on: date) -> Outcome:
         if recipients:
             _message(subject, body, recipients).send()
 
-    logger.info("Reminder for task %s sent to %s recipients", task_id, len(recipients))
+    logger.debug("Reminder for task %s sent to %s recipients", task.pk, len(recipients))
     return Outcome.SENT if recipients else Outcome.NO_RECIPIENTS
 
 
-def task_escalation_send(task_id: int, *, on: date) -> Outcome:
-    """Tell the responsible manager that a reminded task is still not done, once."""
+def task_escalation_send(task: PepTask, *, on: date) -> Outcome:
+    """Tell the responsible manager that a reminded task is still not done, once.
+
+    `task` comes from `tasks_for_sending()`; the claim is made on its row.
+    """
     now = timezone.now()
 
     with transaction.atomic():
         claimed = PepTask.objects.filter(
-            pk=task_id, escalated_at__isnull=True, completed_at__isnull=True
+            pk=task.pk, escalated_at__isnull=True, completed_at__isnull=True
         ).update(escalated_at=now)
         if not claimed:
             return Outcome.ALREADY_DONE
 
-        task = _task(task_id)
         manager, recipients = task_escalation_recipients(task)
         subject = (
             f"Overdue PEP task, due on {cycle.format_date(task.due_on)} "
@@ -466,22 +472,24 @@ def task_escalation_send(task_id: int, *, on: date) -> Outcome:
         if recipients:
             _message(subject, body, recipients).send()
 
-    logger.info("Task %s escalated to %s recipients", task_id, len(recipients))
+    logger.info("Task %s escalated to %s recipients", task.pk, len(recipients))
     return Outcome.SENT if recipients else Outcome.NO_RECIPIENTS
 
 
+def children_for_sending() -> QuerySet[Child]:
+    return Child.objects.select_related("social_worker__team__manager")
+
+
 def pep_escalation_send(
-    child_id: int, *, due_on: date, on: date, reason: str
+    child: Child, *, due_on: date, on: date, reason: str
 ) -> Outcome:
     """Tell the responsible manager that a child's PEP is overdue and not booked.
 
     Once per child and due date: the `Escalation` row is the claim, and its
-    unique constraint makes a second worker's insert fail.
+    unique constraint makes a second worker's insert fail. `child` comes from
+    `children_for_sending()`.
     """
     now = timezone.now()
-    child = Child.objects.select_related("social_worker__team__manager").get(
-        pk=child_id
-    )
     manager, recipients = pep_escalation_recipients(child)
 
     with transaction.atomic():
@@ -520,5 +528,5 @@ def pep_escalation_send(
         if recipients:
             _message(subject, body, recipients).send()
 
-    logger.info("Overdue PEP of child %s escalated", child_id)
+    logger.info("Overdue PEP of child %s escalated", child.pk)
     return Outcome.SENT if recipients else Outcome.NO_RECIPIENTS

@@ -23,6 +23,7 @@ from peps import cycle, school_year
 from peps.models import (
     Child,
     CycleSettings,
+    Enrolment,
     MeetingInvitation,
     Pep,
     PepTask,
@@ -230,7 +231,20 @@ def designated_teacher_of(school: School | None) -> User | None:
     return position.user if position else None
 
 
-def assignee_for(role: cycle.Role, pep: Pep, school: School | None) -> User | None:
+@dataclass(frozen=True)
+class Workplace:
+    """Where a PEP's school steps are done: the school and its designated teacher."""
+
+    school: School | None
+    designated_teacher: User | None
+
+    @classmethod
+    def of(cls, pep: Pep) -> Workplace:
+        school = school_for(pep)
+        return cls(school, designated_teacher_of(school))
+
+
+def assignee_for(role: cycle.Role, pep: Pep, workplace: Workplace) -> User | None:
     """Who does a step of the timeline.
 
     Carers do not sign in, so their steps are left unassigned; their reminders go
@@ -240,11 +254,32 @@ def assignee_for(role: cycle.Role, pep: Pep, school: School | None) -> User | No
         case cycle.Role.SOCIAL_WORKER:
             return pep.social_worker or pep.child.social_worker
         case cycle.Role.DESIGNATED_TEACHER:
-            return designated_teacher_of(school)
+            return workplace.designated_teacher
         case cycle.Role.VIRTUAL_SCHOOL:
-            return school.link_teacher if school else None
+            return workplace.school.link_teacher if workplace.school else None
         case cycle.Role.CARER:
             return None
+
+
+def _new_tasks(
+    pep: Pep,
+    steps: list[cycle.PreparationStep],
+    workplace: Workplace,
+    existing: Iterable[str] = (),
+) -> list[PepTask]:
+    skip = set(existing)
+    return [
+        PepTask(
+            pep=pep,
+            step=step.code,
+            title=step.title,
+            responsible_role=step.responsible.value,
+            assignee=assignee_for(step.responsible, pep, workplace),
+            due_on=step.due_on,
+        )
+        for step in steps
+        if step.code not in skip
+    ]
 
 
 def pep_schedule_tasks(
@@ -259,21 +294,10 @@ def pep_schedule_tasks(
     """
     rules = rules or current_rules()
     steps = cycle.preparation_steps(pep.meeting_date, rules)
-    school = school_for(pep)
+    workplace = Workplace.of(pep)
 
     existing = {task.step: task for task in PepTask.objects.filter(pep=pep)}
-    new_tasks = [
-        PepTask(
-            pep=pep,
-            step=step.code,
-            title=step.title,
-            responsible_role=step.responsible.value,
-            assignee=assignee_for(step.responsible, pep, school),
-            due_on=step.due_on,
-        )
-        for step in steps
-        if step.code not in existing
-    ]
+    new_tasks = _new_tasks(pep, steps, workplace, existing)
     PepTask.objects.bulk_create(new_tasks, ignore_conflicts=True)
 
     for step in steps:
@@ -284,16 +308,62 @@ def pep_schedule_tasks(
         if task.completed_at is None:
             changes |= {"reminder_sent_at": None, "escalated_at": None}
         if task.assignee_id is None:
-            changes["assignee"] = assignee_for(step.responsible, pep, school)
+            changes["assignee"] = assignee_for(step.responsible, pep, workplace)
         PepTask.objects.filter(pk=task.pk).update(**changes)
 
-    logger.info(
+    logger.debug(
         "Scheduled PEP %s: %s tasks created, %s already there",
         pep.pk,
         len(new_tasks),
         len(existing),
     )
     return list(PepTask.objects.filter(pep=pep))
+
+
+def peps_schedule_tasks(peps: list[Pep], rules: cycle.CycleRules) -> int:
+    """Lay out the tasks of many PEPs that have none, in a few queries.
+
+    For the sweep, which may find thousands at once after an import. Each PEP's
+    school and designated teacher are found as `pep_schedule_tasks` finds them.
+    Returns how many tasks were written.
+    """
+    without_school = [pep.child_id for pep in peps if pep.school_id is None]
+    current_school: dict[int, School] = {}
+    enrolments = (
+        Enrolment.objects.filter(child_id__in=without_school, ended_on__isnull=True)
+        .select_related("school__link_teacher")
+        .order_by("child_id", "-started_on", "-id")
+    )
+    for enrolment in enrolments:
+        current_school.setdefault(enrolment.child_id, enrolment.school)
+
+    schools = {
+        pep.pk: pep.school if pep.school_id else current_school.get(pep.child_id)
+        for pep in peps
+    }
+    designated_teachers: dict[int, User] = {}
+    staff = (
+        SchoolStaff.objects.filter(
+            school_id__in={school.pk for school in schools.values() if school},
+            position=SchoolStaff.Position.DESIGNATED_TEACHER,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("id")
+    )
+    for position in staff:
+        designated_teachers.setdefault(position.school_id, position.user)
+
+    tasks = []
+    for pep in peps:
+        school = schools[pep.pk]
+        workplace = Workplace(
+            school, designated_teachers.get(school.pk) if school else None
+        )
+        steps = cycle.preparation_steps(pep.meeting_date, rules)
+        tasks.extend(_new_tasks(pep, steps, workplace))
+    PepTask.objects.bulk_create(tasks, ignore_conflicts=True, batch_size=5000)
+    return len(tasks)
 
 
 def pep_scheduled(pep: Pep, *, date_changed: bool) -> None:

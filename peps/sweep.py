@@ -36,6 +36,7 @@ from peps import cycle, reminders, schedule
 from peps.models import Child, Escalation, MeetingInvitation, Pep, PepTask
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 WRITE_BATCH = 20_000
 ESCALATION_LOOKUP_BATCH = 10_000
@@ -58,6 +59,7 @@ class SweepReport:
     sent_to_nobody: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The report as lines for a person to read."""
@@ -75,7 +77,12 @@ class SweepReport:
             _ids(f"{verb} escalate overdue PEPs of children", self.peps_escalated),
             _ids("Claimed with nobody to e-mail", self.sent_to_nobody),
             _ids("Failed, to be retried", self.failures),
-            f"Took {self.seconds:.2f} s",
+            f"Took {self.seconds:.2f} s ("
+            + ", ".join(
+                f"{stage.replace('_', ' ')} {seconds:.2f} s"
+                for stage, seconds in self.stage_seconds.items()
+            )
+            + ")",
         ]
 
 
@@ -98,12 +105,18 @@ def run_sweep(as_of: date, dry_run: bool = False) -> SweepReport:
     report = SweepReport(as_of=as_of, dry_run=dry_run)
     policy = schedule.current_policy()
 
-    overdue = _refresh_due_dates(as_of, policy, report)
-    _schedule_missing_tasks(as_of, policy, report)
-    _send_pending_invitations(as_of, report)
-    _send_reminders(as_of, policy, report)
-    _escalate_tasks(as_of, report)
-    _escalate_peps(as_of, overdue, policy, report)
+    def timed(stage: str, work: Callable[[], T]) -> T:
+        stage_started = time.perf_counter()
+        result = work()
+        report.stage_seconds[stage] = time.perf_counter() - stage_started
+        return result
+
+    overdue = timed("due_dates", lambda: _refresh_due_dates(as_of, policy, report))
+    timed("tasks", lambda: _schedule_missing_tasks(as_of, policy, report))
+    timed("invitations", lambda: _send_pending_invitations(as_of, report))
+    timed("reminders", lambda: _send_reminders(as_of, policy, report))
+    timed("task_escalations", lambda: _escalate_tasks(as_of, report))
+    timed("pep_escalations", lambda: _escalate_peps(as_of, overdue, policy, report))
 
     report.seconds = time.perf_counter() - started
     logger.info(
@@ -217,9 +230,6 @@ def _write_due_dates(changes: dict[int, date | None]) -> None:
             Child.objects.filter(pk__in=batch).update(next_pep_due_on=due_on)
 
 
-T = TypeVar("T")
-
-
 def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -264,27 +274,38 @@ def _schedule_missing_tasks(
         .order_by("meeting_date", "pk")
     )
 
-    for pep, date_changed in [
-        *((pep, False) for pep in without_tasks.select_related("child", "school")),
-        *((pep, True) for pep in moved.select_related("child", "school")),
-    ]:
+    related = ("child__social_worker", "social_worker", "school__link_teacher")
+    for batch in _batches(list(without_tasks.values_list("pk", flat=True)), 2_000):
+        report.peps_scheduled.extend(batch)
+        if report.dry_run:
+            continue
+        # A PEP recorded outside the screens (an import, the admin) gets its
+        # tasks, but no invitation: its meeting was arranged elsewhere.
+        peps = list(Pep.objects.filter(pk__in=batch).select_related(*related))
+        _attempt(
+            report,
+            f"lay out tasks for {len(peps)} PEPs",
+            lambda peps=peps: _lay_out(peps, policy.rules),
+        )
+
+    for pep in moved.select_related(*related):
         report.peps_scheduled.append(pep.pk)
         if report.dry_run:
             continue
         _attempt(
             report,
-            f"schedule PEP {pep.pk}",
-            lambda pep=pep, date_changed=date_changed: _schedule(pep, date_changed),
+            f"reschedule PEP {pep.pk}",
+            lambda pep=pep: _reschedule(pep),
         )
 
 
-def _schedule(pep: Pep, date_changed: bool) -> reminders.Outcome:
-    if date_changed:
-        schedule.pep_scheduled(pep, date_changed=True)
-    else:
-        # A PEP recorded outside the screens (an import, the admin) gets its
-        # tasks, but no invitation: its meeting was arranged elsewhere.
-        schedule.pep_schedule_tasks(pep)
+def _lay_out(peps: list[Pep], rules: cycle.CycleRules) -> reminders.Outcome:
+    schedule.peps_schedule_tasks(peps, rules)
+    return reminders.Outcome.SENT
+
+
+def _reschedule(pep: Pep) -> reminders.Outcome:
+    schedule.pep_scheduled(pep, date_changed=True)
     return reminders.Outcome.SENT
 
 
@@ -326,22 +347,19 @@ def _send_reminders(
     reminds ahead of a due date.
     """
     horizon = reminder_horizon(as_of, policy.reminder_lead_working_days)
-    due_soon = (
-        _open_tasks()
-        .filter(reminder_sent_at__isnull=True, due_on__gte=as_of, due_on__lte=horizon)
-        .order_by("due_on", "pk")
-        .values_list("pk", flat=True)
+    due_soon = _open_tasks().filter(
+        reminder_sent_at__isnull=True, due_on__gte=as_of, due_on__lte=horizon
     )
-    for task_id in due_soon:
+    for task in _loaded_tasks(due_soon):
         if report.dry_run:
-            report.reminders_sent.append(task_id)
+            report.reminders_sent.append(task.pk)
             continue
         outcome = _attempt(
             report,
-            f"reminder for task {task_id}",
-            lambda pk=task_id: reminders.reminder_send(pk, on=as_of),
+            f"reminder for task {task.pk}",
+            lambda task=task: reminders.reminder_send(task, on=as_of),
         )
-        _record(report, outcome, report.reminders_sent, task_id, "reminder for task")
+        _record(report, outcome, report.reminders_sent, task.pk, "reminder for task")
 
 
 def _escalate_tasks(as_of: date, report: SweepReport) -> None:
@@ -350,26 +368,27 @@ def _escalate_tasks(as_of: date, report: SweepReport) -> None:
     Only reminded tasks: a task that was overdue before anyone could be told
     (a meeting booked at short notice) is shown as overdue but not escalated.
     """
-    overdue = (
-        _open_tasks()
-        .filter(
-            escalated_at__isnull=True,
-            reminder_sent_at__isnull=False,
-            due_on__lt=as_of,
-        )
-        .order_by("due_on", "pk")
-        .values_list("pk", flat=True)
+    overdue = _open_tasks().filter(
+        escalated_at__isnull=True, reminder_sent_at__isnull=False, due_on__lt=as_of
     )
-    for task_id in overdue:
+    for task in _loaded_tasks(overdue):
         if report.dry_run:
-            report.tasks_escalated.append(task_id)
+            report.tasks_escalated.append(task.pk)
             continue
         outcome = _attempt(
             report,
-            f"escalation of task {task_id}",
-            lambda pk=task_id: reminders.task_escalation_send(pk, on=as_of),
+            f"escalation of task {task.pk}",
+            lambda task=task: reminders.task_escalation_send(task, on=as_of),
         )
-        _record(report, outcome, report.tasks_escalated, task_id, "escalation of task")
+        _record(report, outcome, report.tasks_escalated, task.pk, "escalation of task")
+
+
+def _loaded_tasks(tasks: QuerySet[PepTask]) -> Iterator[PepTask]:
+    """The tasks in due order, loaded a batch at a time with what sending reads."""
+    ids = list(tasks.order_by("due_on", "pk").values_list("pk", flat=True))
+    for batch in _batches(ids, 500):
+        loaded = reminders.tasks_for_sending().in_bulk(batch)
+        yield from (loaded[pk] for pk in batch if pk in loaded)
 
 
 def _escalate_peps(
@@ -388,26 +407,30 @@ def _escalate_peps(
             ).values_list("child_id", "due_on")
         )
 
-    for child_id in child_ids:
-        item = overdue[child_id]
-        if (child_id, item.due_on) in told:
-            continue
-        if report.dry_run:
-            report.peps_escalated.append(child_id)
-            continue
-        reason = cycle.due_reason(
-            item.care_started_on, item.held.stand_ins(), policy.rules
-        )
-        outcome = _attempt(
-            report,
-            f"escalation of child {child_id}",
-            lambda pk=child_id, due_on=item.due_on, reason=reason: (
-                reminders.pep_escalation_send(
-                    pk, due_on=due_on, on=as_of, reason=reason
-                )
-            ),
-        )
-        _record(report, outcome, report.peps_escalated, child_id, "escalation of child")
+    to_tell = [pk for pk in child_ids if (pk, overdue[pk].due_on) not in told]
+    if report.dry_run:
+        report.peps_escalated.extend(to_tell)
+        return
+
+    for batch in _batches(to_tell, 500):
+        children = reminders.children_for_sending().in_bulk(batch)
+        for child_id in batch:
+            item = overdue[child_id]
+            reason = cycle.due_reason(
+                item.care_started_on, item.held.stand_ins(), policy.rules
+            )
+            outcome = _attempt(
+                report,
+                f"escalation of child {child_id}",
+                lambda child=children[child_id], item=item, reason=reason: (
+                    reminders.pep_escalation_send(
+                        child, due_on=item.due_on, on=as_of, reason=reason
+                    )
+                ),
+            )
+            _record(
+                report, outcome, report.peps_escalated, child_id, "escalation of child"
+            )
 
 
 # Bookkeeping ----------------------------------------------------------------------
