@@ -13,12 +13,14 @@ never send anything twice. docs/cycle-engine.md explains the design.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
@@ -39,6 +41,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 WRITE_BATCH = 20_000
+DEFAULT_SEND_LANES = 4
+MIN_SENDS_PER_LANE = 20
 ESCALATION_LOOKUP_BATCH = 10_000
 
 
@@ -311,16 +315,11 @@ def _reschedule(pep: Pep) -> reminders.Outcome:
 
 def _send_pending_invitations(as_of: date, report: SweepReport) -> None:
     pending = MeetingInvitation.objects.filter(sent_at__isnull=True).order_by("pk")
-    for invitation_id in pending.values_list("pk", flat=True):
-        if report.dry_run:
-            report.invitations_sent.append(invitation_id)
-            continue
-        outcome = _attempt(
-            report,
-            f"invitation {invitation_id}",
-            lambda pk=invitation_id: reminders.invitation_send(pk, on=as_of),
-        )
-        _record(report, outcome, report.invitations_sent, invitation_id, "invitation")
+    work = [
+        _Work(pk, lambda pk=pk: reminders.invitation_send(pk, on=as_of))
+        for pk in pending.values_list("pk", flat=True)
+    ]
+    _send_all(report, work, report.invitations_sent, "invitation")
 
 
 # Reminders and escalations --------------------------------------------------------
@@ -350,16 +349,11 @@ def _send_reminders(
     due_soon = _open_tasks().filter(
         reminder_sent_at__isnull=True, due_on__gte=as_of, due_on__lte=horizon
     )
-    for task in _loaded_tasks(due_soon):
-        if report.dry_run:
-            report.reminders_sent.append(task.pk)
-            continue
-        outcome = _attempt(
-            report,
-            f"reminder for task {task.pk}",
-            lambda task=task: reminders.reminder_send(task, on=as_of),
-        )
-        _record(report, outcome, report.reminders_sent, task.pk, "reminder for task")
+    work = [
+        _Work(task.pk, lambda task=task: reminders.reminder_send(task, on=as_of))
+        for task in _loaded_tasks(due_soon, report.dry_run)
+    ]
+    _send_all(report, work, report.reminders_sent, "reminder for task")
 
 
 def _escalate_tasks(as_of: date, report: SweepReport) -> None:
@@ -371,24 +365,25 @@ def _escalate_tasks(as_of: date, report: SweepReport) -> None:
     overdue = _open_tasks().filter(
         escalated_at__isnull=True, reminder_sent_at__isnull=False, due_on__lt=as_of
     )
-    for task in _loaded_tasks(overdue):
-        if report.dry_run:
-            report.tasks_escalated.append(task.pk)
-            continue
-        outcome = _attempt(
-            report,
-            f"escalation of task {task.pk}",
-            lambda task=task: reminders.task_escalation_send(task, on=as_of),
-        )
-        _record(report, outcome, report.tasks_escalated, task.pk, "escalation of task")
+    work = [
+        _Work(task.pk, lambda task=task: reminders.task_escalation_send(task, on=as_of))
+        for task in _loaded_tasks(overdue, report.dry_run)
+    ]
+    _send_all(report, work, report.tasks_escalated, "escalation of task")
 
 
-def _loaded_tasks(tasks: QuerySet[PepTask]) -> Iterator[PepTask]:
-    """The tasks in due order, loaded a batch at a time with what sending reads."""
+def _loaded_tasks(tasks: QuerySet[PepTask], dry_run: bool) -> list[PepTask]:
+    """The tasks in due order, loaded a batch at a time with what sending reads
+    (for a dry run, only their ids are needed)."""
     ids = list(tasks.order_by("due_on", "pk").values_list("pk", flat=True))
-    for batch in _batches(ids, 500):
+    if dry_run:
+        return [PepTask(pk=pk) for pk in ids]
+
+    loaded_tasks = []
+    for batch in _batches(ids, 1_000):
         loaded = reminders.tasks_for_sending().in_bulk(batch)
-        yield from (loaded[pk] for pk in batch if pk in loaded)
+        loaded_tasks.extend(loaded[pk] for pk in batch if pk in loaded)
+    return loaded_tasks
 
 
 def _escalate_peps(
@@ -412,25 +407,86 @@ def _escalate_peps(
         report.peps_escalated.extend(to_tell)
         return
 
-    for batch in _batches(to_tell, 500):
+    def escalate(child: Child, item: _Overdue) -> reminders.Outcome:
+        reason = cycle.due_reason(
+            item.care_started_on, item.held.stand_ins(), policy.rules
+        )
+        return reminders.pep_escalation_send(
+            child, due_on=item.due_on, on=as_of, reason=reason
+        )
+
+    work = []
+    for batch in _batches(to_tell, 1_000):
         children = reminders.children_for_sending().in_bulk(batch)
-        for child_id in batch:
-            item = overdue[child_id]
-            reason = cycle.due_reason(
-                item.care_started_on, item.held.stand_ins(), policy.rules
+        work.extend(
+            _Work(
+                pk, lambda child=children[pk], item=overdue[pk]: escalate(child, item)
             )
-            outcome = _attempt(
-                report,
-                f"escalation of child {child_id}",
-                lambda child=children[child_id], item=item, reason=reason: (
-                    reminders.pep_escalation_send(
-                        child, due_on=item.due_on, on=as_of, reason=reason
-                    )
-                ),
+            for pk in batch
+        )
+    _send_all(report, work, report.peps_escalated, "escalation of child")
+
+
+# Sending in lanes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Work:
+    item_id: int
+    send: Callable[[], reminders.Outcome]
+
+
+def send_lanes() -> int:
+    """How many sends run side by side, each in its own transaction.
+
+    Each lane needs its own database connection, which cannot see rows the caller
+    has not committed; so one lane inside a transaction, and one on SQLite, which
+    has one writer at a time. The claims make any number of lanes safe.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, getattr(settings, "PEP_SWEEP_SEND_LANES", DEFAULT_SEND_LANES))
+
+
+def _send_all(
+    report: SweepReport, work: list[_Work], done: list[int], what: str
+) -> None:
+    if report.dry_run:
+        done.extend(item.item_id for item in work)
+        return
+
+    lanes = min(send_lanes(), len(work) // MIN_SENDS_PER_LANE or 1)
+    outcomes: dict[int, reminders.Outcome | None] = {}
+
+    def run(part: Sequence[_Work]) -> None:
+        for item in part:
+            outcomes[item.item_id] = _attempt(
+                report, f"{what} {item.item_id}", item.send
             )
-            _record(
-                report, outcome, report.peps_escalated, child_id, "escalation of child"
-            )
+
+    if lanes == 1:
+        run(work)
+    else:
+        threads = [
+            threading.Thread(target=_in_own_connection, args=(run, work[lane::lanes]))
+            for lane in range(lanes)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    for item in work:
+        _record(report, outcomes.get(item.item_id), done, item.item_id, what)
+
+
+def _in_own_connection(
+    run: Callable[[Sequence[_Work]], None], part: Sequence[_Work]
+) -> None:
+    try:
+        run(part)
+    finally:
+        connection.close()
 
 
 # Bookkeeping ----------------------------------------------------------------------

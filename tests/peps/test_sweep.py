@@ -491,6 +491,34 @@ def test_two_sweeps_at_once_never_send_anything_twice(monkeypatch):
     assert all(not report.failures for report in reports)
 
 
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="Sending in parallel lanes is for PostgreSQL; on SQLite the sweep sends "
+    "in one lane.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_sending_in_parallel_lanes_sends_each_reminder_once(settings):
+    settings.PEP_SWEEP_SEND_LANES = 4
+    sworker = _user_with(Role.SOCIAL_WORKER)
+    task_ids = []
+    for _ in range(4):
+        pep = factories.PepFactory(
+            child=factories.ChildFactory(social_worker=sworker),
+            social_worker=sworker,
+            meeting_date=date(2027, 3, 3),
+        )
+        for step in cycle.preparation_steps(pep.meeting_date):
+            task_ids.append(a_task(pep, step=step.code, due_on=MONDAY).pk)
+
+    report = sweep.run_sweep(MONDAY)
+
+    assert sweep.send_lanes() == 4
+    assert report.reminders_sent == sorted(task_ids)
+    assert report.failures == []
+    assert len(mail.outbox) == len(task_ids) == 48
+    assert not PepTask.objects.filter(reminder_sent_at__isnull=True).exists()
+
+
 # The command and the schedule ----------------------------------------------------
 
 

@@ -123,6 +123,8 @@ class Command(BaseCommand):
             invented = random.Random(options["seed"])  # noqa: S311 (not a secret)
             Filler(as_of, invented).fill(children)
             self.stdout.write(f"Filled in {time.perf_counter() - started:.1f} s")
+        else:
+            self._undo_earlier_sweeps(as_of)
         self._describe_data()
 
         # The first sweep over a freshly loaded database does a day-one's work:
@@ -203,6 +205,18 @@ class Command(BaseCommand):
                 "RESTART IDENTITY CASCADE"
             )
         User.objects.filter(email__endswith="@bench.invalid").delete()
+
+    def _undo_earlier_sweeps(self, as_of: date) -> None:
+        """Put the data back as filled, so every run starts from the same day one."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE peps_peptask, peps_cycleemail, peps_escalation, "
+                "peps_meetinginvitation"
+            )
+        Child.objects.filter(care_started_on__isnull=False).update(next_pep_due_on=None)
+        Child.objects.filter(care_started_on__isnull=True).update(
+            next_pep_due_on=as_of - timedelta(days=30)
+        )
 
     def _describe_data(self) -> None:
         self.stdout.write(
