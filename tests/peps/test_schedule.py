@@ -477,3 +477,21 @@ def test_escalations_go_to_the_team_manager_of_the_social_worker(booked, social_
 
     assert found_manager == manager
     assert addresses == [manager.email]
+
+
+# The settings page ---------------------------------------------------------------
+
+
+def test_administrators_edit_the_rules_on_one_admin_page_that_states_them(client):
+    staff = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+
+    listing = client.get("/admin/peps/cyclesettings/")
+    page = client.get(listing["Location"])
+
+    assert listing.status_code == 302
+    html = page.content.decode()
+    assert "The first PEP meeting is due within 20 working days" in html
+    assert "Reminders go out 3 working days before a task is due." in html
+    assert "Children below Reception have no PEPs." in html
+    assert client.get("/admin/peps/cyclesettings/add/").status_code == 403
