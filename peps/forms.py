@@ -785,7 +785,8 @@ class SectionLayout:
         except ValueError:
             return data
         data = data.copy()
-        data[key] = str(min(count + 1, MAX_ROWS))
+        # One past the limit lets the formset say the table is full.
+        data[key] = str(min(count + 1, MAX_ROWS + 1))
         return data
 
     def section_of(self, pep: Pep) -> Model | None:

@@ -91,6 +91,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _legal_status(code: str) -> str:
+    """ "C2: Full care order" where the SSDA903 code list knows the code."""
+    try:
+        from peps.imports.ssda903_codes import legal_status_label
+    except ImportError:
+        # TODO: Legal statuses show as bare codes because the SSDA903 code list
+        # (peps.imports.ssda903_codes) is not on main yet; import it directly once
+        # the importers branch is merged.
+        return code
+    return legal_status_label(code)
+
+
 @login_required
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = access.get_child(request.user, child_id)
@@ -108,7 +120,10 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": child,
             "school_year": child.school_year_on(timezone.localdate()).label,
             "school": enrolment.school if enrolment else None,
-            "episodes": child.episodes.order_by("-started_on"),
+            "care_history": [
+                (episode, _legal_status(episode.legal_status))
+                for episode in child.episodes.order_by("-started_on")
+            ],
             "contacts": child.contacts.all(),
             "peps": child.peps.order_by("-meeting_date", "-pk"),
             "may_create_pep": access.may_create_pep(request.user, child),

@@ -145,3 +145,24 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     with django_assert_max_num_queries(queries_for_two):
         response = client.get(CASELOAD)
     assert len(response.context["rows"]) == 42
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [
+        ("social_worker", True),
+        ("link_teacher", True),
+        ("administrator", True),
+        ("designated_teacher", False),
+        ("governor", False),
+        ("outsider", False),
+    ],
+)
+def test_the_navigation_offers_children_to_those_with_a_caseload(
+    persona, shown, request, client
+):
+    client_for(client, request.getfixturevalue(persona))
+
+    response = client.get(reverse("accounts:accessibility"))
+
+    assert (("Children", CASELOAD, False) in response.context["nav_items"]) is shown

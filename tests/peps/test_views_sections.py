@@ -510,3 +510,15 @@ def test_an_unknown_section_letter_is_not_found(signed_in, pep):
     response = signed_in.get(f"/children/peps/{pep.pk}/section-e/")
 
     assert response.status_code == 404
+
+
+def test_a_full_table_says_so_when_another_row_is_asked_for(signed_in, pep):
+    MeetingAttendee.objects.bulk_create(
+        MeetingAttendee(pep=pep, name=f"Person {number}", role="other", other_role="x")
+        for number in range(50)
+    )
+    values = _open(signed_in, pep, "A")
+
+    response = signed_in.post(_url(pep, "A"), {**values, "add_row": "attendees"})
+
+    assert "PEP meeting attendance can have up to 50 rows" in response.content.decode()
