@@ -19,7 +19,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.http import QueryDict
 from django.utils.dateformat import format as format_date
@@ -661,9 +661,15 @@ class SectionCForm(SectionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["virtual_teacher"].queryset = User.objects.filter(
-            groups__name=Role.LINK_TEACHER.value, is_active=True
-        ).order_by("last_name", "first_name")
+        # The teacher already chosen stays on offer after leaving the role, so that
+        # an untouched answer never stops the section from saving.
+        link_teachers = Q(groups__name=Role.LINK_TEACHER.value, is_active=True)
+        chosen = Q(pk=self.instance.virtual_teacher_id)
+        self.fields["virtual_teacher"].queryset = (
+            User.objects.filter(link_teachers | chosen)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
         self.fields["sdq_score"].validators.append(MaxValueValidator(SDQ_MAXIMUM))
 
 
@@ -841,17 +847,25 @@ def _anchor(bound_field: forms.BoundField) -> str:
     return bound_field.id_for_label
 
 
-def _form_errors(form: forms.Form, label: str = "") -> list[tuple[str | None, str]]:
-    found: list[tuple[str | None, str]] = [
-        (None, f"{label}{error}") for error in form.non_field_errors()
+ErrorLink = tuple[str | None, str]
+
+
+def _field_errors(
+    bound_fields: list[forms.BoundField], label: str = ""
+) -> list[ErrorLink]:
+    return [
+        (None if bound_field.is_hidden else _anchor(bound_field), f"{label}{error}")
+        for bound_field in bound_fields
+        for error in bound_field.errors
     ]
-    for bound_field in form.hidden_fields():
-        found += [(None, f"{label}{error}") for error in bound_field.errors]
-    for bound_field in form.visible_fields():
-        found += [
-            (_anchor(bound_field), f"{label}{error}") for error in bound_field.errors
-        ]
-    return found
+
+
+def _form_errors(
+    form: forms.Form, fields: list[forms.BoundField], label: str = ""
+) -> list[ErrorLink]:
+    """Errors of the whole form first, then those of `fields`, in their order."""
+    whole_form = [(None, f"{label}{error}") for error in form.non_field_errors()]
+    return whole_form + _field_errors(form.hidden_fields() + fields, label)
 
 
 class SectionEditor:
@@ -892,28 +906,20 @@ class SectionEditor:
                 shown.append(EditPart(part.heading, fields=fields))
         return shown
 
-    def error_links(self) -> list[tuple[str | None, str]]:
+    def error_links(self) -> list[ErrorLink]:
         """Every error on the page, in page order, with the input it is about."""
-        found = [(None, error) for error in self.form.non_field_errors()]
-        found += [
-            (None, error)
-            for bound_field in self.form.hidden_fields()
-            for error in bound_field.errors
-        ]
+        found = _form_errors(self.form, [])
         for part in self.parts():
             if part.formset is None:
-                found += [
-                    (_anchor(bound_field), error)
-                    for bound_field in part.fields
-                    for error in bound_field.errors
-                ]
+                found += _field_errors(part.fields)
                 continue
             found += [
                 (f"{part.rows.prefix}-heading", error)
                 for error in part.formset.non_form_errors()
             ]
             for number, row in enumerate(part.formset.forms, start=1):
-                found += _form_errors(row, label=f"{part.rows.row_name} {number}: ")
+                label = f"{part.rows.row_name} {number}: "
+                found += _form_errors(row, row.visible_fields(), label)
         return found
 
 

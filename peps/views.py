@@ -44,7 +44,7 @@ def _matching(children: QuerySet[Child], text: str) -> QuerySet[Child]:
     return children.filter(
         by_name
         | Q(local_child_id__iexact=identifier)
-        | Q(upn__iexact=identifier.upper())
+        | Q(upn__iexact=identifier)
     )
 
 

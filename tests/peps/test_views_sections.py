@@ -522,3 +522,18 @@ def test_a_full_table_says_so_when_another_row_is_asked_for(signed_in, pep):
     response = signed_in.post(_url(pep, "A"), {**values, "add_row": "attendees"})
 
     assert "PEP meeting attendance can have up to 50 rows" in response.content.decode()
+
+
+def test_a_chosen_teacher_who_left_the_role_does_not_block_saving_section_c(
+    signed_in, pep, other_social_worker
+):
+    pep.section_c.virtual_teacher = other_social_worker
+    pep.section_c.save()
+    values = _open(signed_in, pep, "C")
+    values["health_information"] = "Updated."
+
+    response = signed_in.post(_url(pep, "C"), values)
+
+    assert response.status_code == 302
+    pep.section_c.refresh_from_db()
+    assert pep.section_c.virtual_teacher == other_social_worker
