@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from peps import access, forms, services
 from peps._pep_create_pending import pep_create as pep_create_operation
-from peps.models import Child, Enrolment, Pep
+from peps.models import Child, Enrolment, Pep, School
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,7 @@ def _matching(children: QuerySet[Child], text: str) -> QuerySet[Child]:
         by_name &= Q(forename__icontains=word) | Q(surname__icontains=word)
     identifier = text.replace(" ", "")
     return children.filter(
-        by_name
-        | Q(local_child_id__iexact=identifier)
-        | Q(upn__iexact=identifier)
+        by_name | Q(local_child_id__iexact=identifier) | Q(upn__iexact=identifier)
     )
 
 
@@ -103,6 +101,42 @@ def _legal_status(code: str) -> str:
     return legal_status_label(code)
 
 
+def _child_summary(child: Child) -> list[tuple[str, object]]:
+    today = timezone.localdate()
+    return [
+        ("Name", child.display_name),
+        ("Date of birth", forms.long_date(child.date_of_birth)),
+        ("Unique pupil number (UPN)", child.upn),
+        ("Sex", child.get_sex_display()),
+        ("Ethnicity code", child.ethnicity),
+        ("School year", child.school_year_on(today).label),
+        ("Social worker", child.social_worker or ""),
+        ("SDQ score", child.sdq_score),
+        (
+            "Next PEP due",
+            forms.long_date(child.next_pep_due_on) if child.next_pep_due_on else "",
+        ),
+    ]
+
+
+def _school_summary(school: School) -> list[tuple[str, object]]:
+    designated_teacher = (
+        school.designated_teacher_name,
+        school.designated_teacher_email,
+        school.designated_teacher_telephone,
+    )
+    address = (school.address, school.postcode)
+    return [
+        ("School", school.name),
+        ("URN", school.urn),
+        ("Phase of education", school.phase),
+        ("Address", ", ".join(part for part in address if part)),
+        ("Telephone", school.telephone),
+        ("Designated teacher", ", ".join(part for part in designated_teacher if part)),
+        ("Virtual School link teacher", school.link_teacher or ""),
+    ]
+
+
 @login_required
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = access.get_child(request.user, child_id)
@@ -118,8 +152,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "peps/child_detail.html",
         {
             "child": child,
-            "school_year": child.school_year_on(timezone.localdate()).label,
-            "school": enrolment.school if enrolment else None,
+            "summary": _child_summary(child),
+            "school": _school_summary(enrolment.school) if enrolment else None,
             "care_history": [
                 (episode, _legal_status(episode.legal_status))
                 for episode in child.episodes.order_by("-started_on")
