@@ -370,19 +370,19 @@ def pep_scheduled(pep: Pep, *, date_changed: bool) -> None:
     """Everything that follows booking a PEP meeting or moving its date.
 
     Call it after saving the PEP, inside the same transaction if there is one. It
-    records when the meeting was due, lays out the preparation tasks with their
-    assignees and queues the calendar invitation (or, when the date changed, the
-    updated invitation), which a worker sends once the transaction commits.
+    records when the meeting was due (unless the PEP already says), lays out the
+    preparation tasks with their assignees and queues the calendar invitation (or,
+    when the date changed, the updated one), which a worker sends once the
+    transaction commits.
     """
     policy_rules = current_rules()
 
     with transaction.atomic():
-        due_on = pep_due_on(pep, policy_rules)
-        if due_on != pep.due_on:
+        if pep.due_on is None:
             # A queryset update: this derived value is not a user's edit, so it
             # does not belong in the PEP's history.
-            Pep.objects.filter(pk=pep.pk).update(due_on=due_on)
-            pep.due_on = due_on
+            pep.due_on = pep_due_on(pep, policy_rules)
+            Pep.objects.filter(pk=pep.pk).update(due_on=pep.due_on)
 
         pep_schedule_tasks(pep, policy_rules)
         invitation = invitation_record(pep)

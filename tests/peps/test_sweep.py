@@ -17,6 +17,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Team
@@ -242,6 +243,7 @@ def test_each_reminder_goes_out_once_and_is_logged(booked, social_worker):
         f"(child ref {booked.child.local_child_id})"
     )
     assert booked.child.forename not in message.subject
+    assert reverse("peps:pep", args=[booked.pk]) in message.body
     log = CycleEmail.objects.get(kind=CycleEmail.Kind.REMINDER)
     assert (log.task, log.recipients) == (task, [social_worker.email])
 

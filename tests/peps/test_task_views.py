@@ -60,6 +60,7 @@ def test_my_tasks_lists_open_tasks_earliest_first_with_overdue_marked(
     assert "Overdue" in html
     assert "Done one" not in html
     assert pep.child.display_name in html
+    assert f'href="{reverse("peps:pep", args=[pep.pk])}"' in html
 
 
 def test_a_task_on_a_pep_the_user_cannot_open_is_not_shown(
