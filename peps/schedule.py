@@ -50,6 +50,9 @@ def current_policy() -> CyclePolicy:
     the next page and the next sweep in every process at once.
     """
     row = CycleSettings.load()
+    # TODO: Fill CycleRules.closures from the term dates once the reporting app
+    # stores them; until then an interval counted in school days counts working
+    # days, and this mark can go when the closures are passed in here.
     return CyclePolicy(
         rules=row.rules(),
         reminder_lead_working_days=row.reminder_lead_working_days,
