@@ -12,6 +12,11 @@ PAGES: list[tuple[str, str, frozenset[Role]]] = [
         frozenset({Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR}),
     ),
     (
+        "My tasks",
+        "tasks:list",
+        frozenset({Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR}),
+    ),
+    (
         "Dashboards",
         "reporting:dashboard",
         frozenset(
