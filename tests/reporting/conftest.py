@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
@@ -124,8 +125,37 @@ def _child(number: int, born: dt.date, worker, school, care_from, next_due, **kw
     return child
 
 
+@pytest.fixture(autouse=True)
+def _reporting_calendar(request):
+    """Put back the terms, rates and working days the migrations seed.
+
+    A test on a transactional database (a browser test, say) empties every table when
+    it ends, taking the seeded rows with it.
+    """
+    names = request.fixturenames
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+
+    from reporting.models import Term
+
+    if not Term.objects.exists():
+        seed = import_module(
+            "reporting.migrations.0002_default_terms_rates_and_working_days"
+        )
+        seed.seed(apps, None)
+
+
 @pytest.fixture
 def authority(db) -> Authority:
+    return build_authority()
+
+
+def build_authority() -> Authority:
     link_teacher = user_with(Role.LINK_TEACHER, first_name="Lee", last_name="Link")
     manager = user_with(Role.SOCIAL_WORK_MANAGER, first_name="Mo", last_name="Manager")
     headteacher = user_with(Role.HEADTEACHER, first_name="Hana", last_name="Head")
