@@ -18,7 +18,7 @@ YEAR_GROUPS = [("", "All year groups"), ("0", "Reception")] + [
 
 
 class DashboardFilterForm(forms.Form):
-    term = forms.ChoiceField(label="Term")
+    term = forms.ChoiceField(label="Term", required=False)
     school = forms.CharField(
         label="School URN",
         required=False,
@@ -60,8 +60,9 @@ class DashboardFilterForm(forms.Form):
         if not teams:
             del self.fields["team"]
 
-    def clean_term(self) -> Term:
-        return self.terms[self.cleaned_data["term"]]
+    def clean_term(self) -> Term | None:
+        chosen = self.cleaned_data["term"]
+        return self.terms[chosen] if chosen else None
 
     def clean_school(self) -> School | None:
         urn = self.cleaned_data["school"].strip()
@@ -83,9 +84,8 @@ class DashboardFilterForm(forms.Form):
 
     def chosen_term(self) -> Term | None:
         """The term asked for, or the current one when the choice is missing or bad."""
-        if self.is_bound and "term" in getattr(self, "cleaned_data", {}):
-            return self.cleaned_data["term"]
-        return self.current
+        chosen = getattr(self, "cleaned_data", {}).get("term")
+        return chosen or self.current
 
     def filters(self) -> Filters:
         """The filters that were given correctly; a faulty one is left out."""

@@ -315,6 +315,24 @@ def _group_label(dimension: str, row: dict[str, Any]) -> tuple[str, Any]:
     return name or "Not recorded", detail
 
 
+def _labels(dimension: str, ids: list[int | None]) -> dict[int | None, tuple[str, Any]]:
+    """Names of one page of groups, looked up after grouping: one query for 50 rows
+    costs less than carrying every name through the grouping of a whole term."""
+    spec = DIMENSIONS[dimension]
+    related = PepFact._meta.get_field(spec["key"].removesuffix("_id")).related_model
+    fields = [column.split("__", 1)[1] for column in spec["names"]]
+    if spec["detail"]:
+        fields.append(spec["detail"].split("__", 1)[1])
+    found = related.objects.filter(pk__in=[pk for pk in ids if pk is not None])
+
+    labels: dict[int | None, tuple[str, Any]] = {None: ("Not recorded", None)}
+    for row in found.values("pk", *fields):
+        name = " ".join(str(row[field] or "") for field in fields[: len(spec["names"])])
+        detail = row[fields[-1]] if spec["detail"] else None
+        labels[row["pk"]] = (name.strip() or "Not recorded", detail)
+    return labels
+
+
 def completion_breakdown(
     window: TermWindow,
     scope: Scope,
@@ -330,18 +348,19 @@ def completion_breakdown(
     not recorded (no school, say) make one group named "Not recorded".
     """
     key, columns = _group_values(dimension)
+    by_name = sort == "name"
     facts = term_facts(window, scope)
     on_time = status("meeting", "on_time", today)
     judged = on_time | status("meeting", "late", today)
     grouped = (
-        facts.values(*columns)
+        facts.values(*(columns if by_name else [key]))
         .annotate(
             peps=Count("pk"),
             **_deadline_aggregates(today),
             meeting_judged=Count("pk", filter=judged),
         )
         .annotate(
-            # PEPs with nothing judged yet sort after every rate.
+            # Groups with nothing judged yet sort after every rate.
             on_time_share=Case(
                 When(meeting_judged=0, then=Value(2.0)),
                 default=Cast(Count("pk", filter=on_time), FloatField())
@@ -350,18 +369,20 @@ def completion_breakdown(
             )
         )
     )
-    name_order = list(DIMENSIONS[dimension]["names"])
     order = {
-        "rate": ["on_time_share", "-peps", *name_order],
-        "peps": ["-peps", *name_order],
-        "name": [*name_order, key],
+        "rate": ["on_time_share", "-peps", key],
+        "peps": ["-peps", key],
+        "name": [*DIMENSIONS[dimension]["names"], key],
     }[sort]
     grouped = grouped.order_by(*order)
-    page = grouped[offset : offset + limit] if limit else grouped
+    page = list(grouped[offset : offset + limit] if limit else grouped)
+    labels = None if by_name else _labels(dimension, [row[key] for row in page])
 
     rows = []
     for row in page:
-        name, detail = _group_label(dimension, row)
+        name, detail = (
+            _group_label(dimension, row) if labels is None else labels[row[key]]
+        )
         rows.append(
             BreakdownRow(
                 group_id=row[key],
@@ -505,18 +526,19 @@ def quality_breakdown(
     offset: int = 0,
 ) -> tuple[list[QualityRow], int]:
     """Bands and mean totals per school or team, lowest mean overall score first."""
-    key, columns = _group_values(dimension)
+    key = DIMENSIONS[dimension]["key"]
     facts = term_facts(window, scope).filter(assessed=True)
     grouped = (
-        facts.values(*columns)
+        facts.values(key)
         .annotate(**_quality_aggregates(bands))
-        .order_by("mean_overall", *DIMENSIONS[dimension]["names"])
+        .order_by("mean_overall", key)
     )
-    page = grouped[offset : offset + limit] if limit else grouped
+    page = list(grouped[offset : offset + limit] if limit else grouped)
+    labels = _labels(dimension, [row[key] for row in page])
 
     rows = []
     for row in page:
-        name, detail = _group_label(dimension, row)
+        name, detail = labels[row[key]]
         rows.append(QualityRow(row[key], name, detail, _quality_of(row, bands)))
     total = facts.values(key).distinct().count() if limit else len(rows)
     return rows, total

@@ -549,7 +549,10 @@ def completion_breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
             "chart": chart,
             "dimension": dimension,
             "spec": spec,
-            "sorts": measures.BREAKDOWN_SORTS,
+            "sorts": [
+                (key, label, f"?{board.query(sort=key)}")
+                for key, label in measures.BREAKDOWN_SORTS
+            ],
             "sort": sort,
             "dimensions": measures.DIMENSIONS,
         },
@@ -972,8 +975,10 @@ def refresh(request: HttpRequest) -> HttpResponse:
 @require_POST
 def send_report(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
-    term = term_for(timezone.localdate())
-    tasks.send_termly_report.delay(force=True, term_id=request.POST.get("term") or None)
+    chosen = request.POST.get("term", "")
+    term = Term.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    term = term or term_for(timezone.localdate())
+    tasks.send_termly_report.delay(force=True, term_id=term.pk if term else None)
     logger.info("User %s asked for the termly report", request.user.pk)
     messages.success(
         request,
