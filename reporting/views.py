@@ -199,6 +199,12 @@ def _render(
         {
             "board": board,
             "form": board.form,
+            "term_options": board.form.options("term"),
+            "team_options": (
+                board.form.options("team") if "team" in board.form.fields else ""
+            ),
+            "phase_options": board.form.options("phase"),
+            "year_options": board.form.options("year_group"),
             "tables": {table.slug.replace("-", "_"): table for table in tables},
             "refresh": facts.latest_refresh(),
             "is_administrator": request.user.has_role(Role.ADMINISTRATOR),
