@@ -139,6 +139,9 @@ class ReportSubscription(models.Model):
     The scope names which of the subscriber's audiences the report covers; what is in
     it is always worked out afresh from their roles when it is sent, so a person who
     loses a role stops receiving those numbers.
+
+    TODO: Let managers subscribe and unsubscribe themselves from the dashboards; until
+    that page exists an administrator adds subscriptions in the Django admin.
     """
 
     class Scope(models.TextChoices):

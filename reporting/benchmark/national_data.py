@@ -48,7 +48,6 @@ logger = logging.getLogger(__name__)
 # Django's mark for "no password": nobody signs in to these accounts with one.
 UNUSABLE_PASSWORD = "!"  # noqa: S105
 
-STEP_CODES = [step.code for step in cycle.preparation_steps(date(2025, 1, 15))]
 PORTAL_TABLES = [
     model._meta.db_table
     for model in (
