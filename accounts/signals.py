@@ -1,0 +1,55 @@
+"""Keep a user's previous password hashes, so the last eight cannot be used again.
+
+Whenever a new password is saved (sign-up, change, reset, set by an administrator or
+a management command), the hash it replaces becomes a `PasswordHistory` row and only
+the newest eight rows are kept. The current password is not in the history: the
+password validator compares with it directly. Django marks a save that sets a new
+password by keeping the raw password on `user._password` until the save; a save that
+only upgrades the hash of the same password (on sign-in, after a hasher change) clears
+that mark first, so it adds nothing to the history.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.hashers import is_password_usable
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from accounts.models import PasswordHistory, User
+
+logger = logging.getLogger(__name__)
+
+PASSWORDS_KEPT = 8
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def _note_replaced_password(sender, instance: User, **kwargs) -> None:
+    instance._replaced_password_hash = None
+    if instance.pk is None or getattr(instance, "_password", None) is None:
+        return
+    previous = (
+        sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    )
+    if previous and previous != instance.password and is_password_usable(previous):
+        instance._replaced_password_hash = previous
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _record_replaced_password(sender, instance: User, **kwargs) -> None:
+    replaced = getattr(instance, "_replaced_password_hash", None)
+    if not replaced:
+        return
+    instance._replaced_password_hash = None
+    record_previous_password(instance, replaced)
+
+
+def record_previous_password(user: User, encoded: str) -> None:
+    PasswordHistory.objects.create(user=user, encoded=encoded)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
+        PASSWORDS_KEPT:
+    ]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+    logger.info("Recorded a previous password of user %s", user.pk)
