@@ -94,6 +94,7 @@ class PortalSignupForm(SignupForm):
         ].help_text = (
             "Use the individual work e-mail address the invitation was sent to."
         )
+        self.fields["password1"].help_text = "Follow the password policy above."
         self.fields["password2"].label = "Confirm password"
         invited = _invitation_email()
         if invited and not self.is_bound:
