@@ -47,11 +47,7 @@ OPEN_TO_ANYONE_SIGNED_IN = (
     "/admin/logout/",
     "/people/accessibility/",
 )
-# TODO: The caseload answers a designated teacher with an empty list instead of a 404,
-# because peps.views.caseload checks only that someone is signed in; remove this entry
-# once it refuses users without a staff role. Its body is still checked for the other
-# child's name.
-KNOWN_EXCEPTIONS = {"peps:caseload"}
+KNOWN_EXCEPTIONS: set[str] = set()
 # Lists of the signed-in person's own items, open to everyone: their bodies are checked.
 OWN_LISTS = {"tasks:list"}
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
