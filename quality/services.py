@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
@@ -89,11 +89,16 @@ def _record(
     )
 
 
-def _mark_school_sections(pep: Pep, submitted_at: object) -> None:
+def _mark_school_sections(pep: Pep, submitted_at: datetime | None) -> None:
     # The school's edit rights hang on Section B's submission time (see
     # peps.section_rules); Section D keeps the same time so both read alike.
-    SectionB.objects.filter(pep=pep).update(submitted_at=submitted_at)
-    SectionD.objects.filter(pep=pep).update(submitted_at=submitted_at)
+    for name, model in (("section_b", SectionB), ("section_d", SectionD)):
+        try:
+            section = getattr(pep, name)
+        except model.DoesNotExist:
+            continue
+        section.submitted_at = submitted_at
+        section.save(update_fields=["submitted_at", "updated_at"])
 
 
 @transaction.atomic

@@ -261,7 +261,7 @@ def approve_problems(
     problems = [
         Problem(
             f"score_{criterion.key.lower()}",
-            f"Choose a score for {criterion.section}: {criterion.title.lower()}",
+            f"Choose a score for {criterion.section}: {_lower_first(criterion.title)}",
         )
         for criterion in CRITERIA
         if scores.get(criterion.key) is None
@@ -316,6 +316,10 @@ def after_resubmit(
     if remaining:
         return Status.RETURNED, remaining
     return Status.FINALISED, []
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _day(day: date) -> str:
