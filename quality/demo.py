@@ -196,7 +196,7 @@ def _section_d(pep: Pep) -> None:
         subject_area="Music",
         target="Sing a solo line in the spring concert.",
         action="Mrs Khan will rehearse with her weekly.",
-        success_criteria="Performs the solo at the concert.",
+        success_criteria="Sings the 8-bar solo accurately at the concert.",
         timescale="March 2025",
     )
 
