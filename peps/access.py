@@ -8,6 +8,7 @@ Rules, in plain English:
   A grant on one PEP opens it here only for staff: a designated teacher's grants from
   a delegation open the delegation portal's own pages (delegation.access), which show
   the school section alone, and never these screens with Sections A and C.
+- A new PEP is scheduled by the child's allocated social worker or an administrator.
 - Everything else does not exist for that user: a 404, never a 403.
 """
 
@@ -85,6 +86,18 @@ def get_pep(user: User, pk: int) -> Pep:
     if pep is None:
         raise Http404("No PEP found.")
     return pep
+
+
+def may_create_pep(user: User, child: Child) -> bool:
+    """The child's allocated social worker and administrators schedule PEP meetings."""
+    if user.has_role(Role.ADMINISTRATOR):
+        return True
+    return user.has_role(Role.SOCIAL_WORKER) and child.social_worker_id == user.pk
+
+
+def require_may_create_pep(user: User, child: Child) -> None:
+    if not may_create_pep(user, child):
+        raise Http404("No such page.")
 
 
 def edit_context(user: User, pep: Pep) -> section_rules.EditContext:

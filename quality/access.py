@@ -4,8 +4,9 @@ Rules, in plain English:
 - The QA queue of a link teacher holds the finalised PEPs of the children currently at
   their schools, oldest first; an administrator's holds every finalised PEP.
 - A published PEP may be downloaded by anyone who may open the PEP itself (the social
-  worker, the link teacher, an administrator, the designated teacher it was delegated
-  to), and by any designated teacher on the staff of the PEP's school.
+  worker, the link teacher, an administrator), by the designated teacher it was
+  delegated to while the delegation's grants last, and by any designated teacher on
+  the staff of the PEP's school.
 - Anything else does not exist for that user: a 404, never a 403.
 """
 
@@ -17,7 +18,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.roles import Role
 from peps import access as pep_access
-from peps.models import Pep, SchoolStaff
+from peps.models import Pep, PepUserObjectPermission, SchoolStaff
 from quality.facts import school_delegates
 from quality.models import PublishedPep
 from quality.workflow import Actor, Status
@@ -66,6 +67,14 @@ def _designated_teacher_schools(user: User) -> QuerySet[SchoolStaff]:
     ).values("school_id")
 
 
+def _granted_pep_ids(user: User) -> QuerySet[PepUserObjectPermission]:
+    # A delegation grants its teacher the PEP while it lasts (see delegation.rules);
+    # staff screens ignore these grants, the published PDF honours them.
+    return PepUserObjectPermission.objects.filter(user=user).values(
+        "content_object_id"
+    )
+
+
 def publications_for(user: User) -> QuerySet[PublishedPep]:
     """Every published version this user may download."""
     if not user.is_authenticated or not user.is_active:
@@ -73,8 +82,10 @@ def publications_for(user: User) -> QuerySet[PublishedPep]:
     if user.has_role(Role.ADMINISTRATOR):
         return PublishedPep.objects.all()
 
-    reach = Q(pep__in=pep_access.peps_for(user).values("pk")) | Q(
-        pep__school_id__in=_designated_teacher_schools(user)
+    reach = (
+        Q(pep__in=pep_access.peps_for(user).values("pk"))
+        | Q(pep__in=_granted_pep_ids(user))
+        | Q(pep__school_id__in=_designated_teacher_schools(user))
     )
     return PublishedPep.objects.filter(reach)
 
@@ -95,7 +106,7 @@ def get_publication(user: User, pk: int) -> PublishedPep:
 def school_publications_for(user: User) -> QuerySet[PublishedPep]:
     """The rendered PEPs of a designated teacher's schools and delegated PEPs."""
     reach = Q(pep__school_id__in=_designated_teacher_schools(user)) | Q(
-        pep__in=pep_access.delegated_pep_ids(user)
+        pep__in=_granted_pep_ids(user)
     )
     return (
         PublishedPep.objects.filter(reach)
