@@ -70,9 +70,7 @@ def _designated_teacher_schools(user: User) -> QuerySet[SchoolStaff]:
 def _granted_pep_ids(user: User) -> QuerySet[PepUserObjectPermission]:
     # A delegation grants its teacher the PEP while it lasts (see delegation.rules);
     # staff screens ignore these grants, the published PDF honours them.
-    return PepUserObjectPermission.objects.filter(user=user).values(
-        "content_object_id"
-    )
+    return PepUserObjectPermission.objects.filter(user=user).values("content_object_id")
 
 
 def publications_for(user: User) -> QuerySet[PublishedPep]:

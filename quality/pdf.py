@@ -16,11 +16,12 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from peps.models import Pep, PupilVoiceAttachment
-from quality.document import pep_document
+from quality.document import pep_read_context
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,9 @@ class PepPdf:
 
     def context(self) -> dict[str, object]:
         return {
-            "doc": pep_document(self.pep, image_file_uri),
+            **pep_read_context(self.pep, image_src=image_file_uri),
             "version": self.version,
+            "produced_on": timezone.localdate(),
         }
 
     def html(self) -> str:

@@ -21,8 +21,9 @@ from django.utils import timezone
 from accounts.models import User
 from peps.models import Contact, Enrolment, Pep, SectionB, SectionD
 from quality import bands as band_rules
-from quality import rubric, signals, workflow
+from quality import document, rubric, signals, workflow
 from quality.access import school_has_delegate, workflow_actor
+from quality.document import QualitySummary
 from quality.facts import finalise_facts, school_delegates
 from quality.models import (
     RUBRIC_KEYS,
@@ -488,3 +489,8 @@ def _notify_back_for_review(pep_id: int) -> None:
         None,
         [teacher.email],
     )
+
+
+def quality_summary(pep: Pep) -> QualitySummary | None:
+    """Section E as the PEP page shows it (see peps.views.pep_detail)."""
+    return document.quality_summary(pep)

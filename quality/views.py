@@ -22,7 +22,7 @@ from peps.models import Pep
 from quality import access, services, workflow
 from quality.bands import GUIDE_DISCREPANCY_NOTE
 from quality.completeness import suggest_scores
-from quality.document import no_images, pep_document
+from quality.document import no_images, pep_read_context
 from quality.facts import pep_facts, target_gaps
 from quality.forms import (
     BandFormSet,
@@ -60,7 +60,11 @@ def review(request: HttpRequest, pep_id: int) -> HttpResponse:
 
     context = {
         "pep": pep,
-        "doc": pep_document(pep, no_images),
+        **pep_read_context(
+            pep,
+            editable=pep_access.editable_sections(request.user, pep),
+            image_src=no_images,
+        ),
         "actions": _actions(request, pep),
         "transitions": pep.transitions.select_related("actor"),
         "publications": access.publications_for(request.user)

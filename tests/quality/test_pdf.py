@@ -14,10 +14,10 @@ from quality.demo import fill_demo_pep
 from quality.pdf import PepPdf, PrivateFilesOnly
 
 SECTION_HEADINGS = (
-    "Section A: phase and meeting details",
-    "Section B: the child's views",
-    "Section C: social care arrangements",
-    "Section D: school provision",
+    "Section A: Phase and meeting details",
+    "Section B: Child or young person's views",
+    "Section C: Social care arrangements",
+    "Section D: School provision",
     "Section E: Virtual School",
 )
 
@@ -60,7 +60,7 @@ def test_pdf_has_every_section_heading(pages):
 def test_pdf_shows_the_targets_and_their_costs(pages):
     # A table cell wraps its text, and pdftotext reads a row's cells line by line
     # across, so a target is checked word by word on the page that holds it.
-    target_page = next(page for page in pages if "Core subject targets" in page)
+    target_page = next(page for page in pages if "New PEP targets" in page)
     words = set(target_page.split())
 
     assert set("Know the 3, 4 and 8 times tables.".split()) <= words
@@ -130,7 +130,7 @@ def test_pep_pdf_command_writes_one_pep_to_a_file(full_pep, tmp_path):
     call_command("pep_pdf", str(full_pep.pk), str(output))
 
     assert output.read_bytes().startswith(b"%PDF-")
-    assert "Section D: school provision" in squeeze(
+    assert "Section D: School provision" in squeeze(
         " ".join(pdf_pages(output.read_bytes(), tmp_path))
     )
 
