@@ -69,6 +69,7 @@ class PepPdf:
             **pep_read_context(self.pep, image_src=image_file_uri),
             "version": self.version,
             "produced_on": timezone.localdate(),
+            "printing": True,
         }
 
     def html(self) -> str:

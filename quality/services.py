@@ -196,9 +196,18 @@ def pep_resubmit(pep: Pep, actor: User) -> Pep:
 
 
 def current_bands() -> band_rules.RatingBands:
-    """The bands in force, as an administrator last saved them."""
+    """The bands in force, as an administrator last saved them.
+
+    A data migration stores the defaults and `bands_replace` never leaves a measure
+    without bands; only a database emptied by hand has none, and then the defaults
+    apply.
+    """
+    rows = list(Band.objects.all())
+    if not rows:
+        return band_rules.DEFAULT_BANDS
+
     by_measure: dict[str, list[band_rules.Band]] = {m: [] for m in Measure.values}
-    for row in Band.objects.all():
+    for row in rows:
         by_measure[row.measure].append(band_rules.Band(row.name, row.low, row.high))
 
     sets = {

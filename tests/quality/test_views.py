@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -13,6 +15,7 @@ from guardian.shortcuts import assign_perm
 from accounts.roles import Role
 from peps.models import Contact, SchoolStaff
 from quality import services
+from quality.bands import DEFAULT_BANDS
 from quality.models import Band, CarerCopy, PublishedPep, SectionE, Transition
 from tests import factories
 from tests.conftest import client_for
@@ -257,12 +260,33 @@ DEFAULT_ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def seeded_bands(db):
+    """The bands the data migration stores; a test that empties tables (a browser
+    test's flush) may have removed them."""
+    if not Band.objects.exists():
+        Band.objects.bulk_create(
+            Band(measure=m, name=n, low=lo, high=hi) for m, n, lo, hi in DEFAULT_ROWS
+        )
+
+
 def stored_bands():
     return sorted(Band.objects.values_list("measure", "name", "low", "high"))
 
 
 def test_bands_are_seeded_with_the_defaults(db):
+    migration = importlib.import_module("quality.migrations.0003_default_bands")
+    Band.objects.all().delete()
+
+    migration.seed(django_apps, schema_editor=None)
+
     assert stored_bands() == sorted(DEFAULT_ROWS)
+
+
+def test_with_no_bands_stored_the_defaults_rate(db):
+    Band.objects.all().delete()
+
+    assert services.current_bands() == DEFAULT_BANDS
 
 
 def test_administrator_replaces_the_bands(client, administrator):
