@@ -151,7 +151,10 @@ def target_texts(pep: Pep) -> list[TargetText]:
             pupil_premium_cost=target.pupil_premium_cost,
             funded_by_pupil_premium=bool(target.pupil_premium_cost),
         )
-        for target in pep.targets.all()
+        # Core targets first, as the blank PEP lists them.
+        for target in sorted(
+            pep.targets.all(), key=lambda target: (target.kind != "core", target.pk)
+        )
     ]
 
 
