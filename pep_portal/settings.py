@@ -232,6 +232,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development static files come straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded files and published PDFs live outside any web root and are only ever
 # served by views that check permissions first.
 PRIVATE_STORAGE_ROOT = Path(env.text("PRIVATE_STORAGE_ROOT", str(VAR_DIR / "private")))
@@ -267,6 +270,7 @@ if not REDIS_URL:
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

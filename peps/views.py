@@ -20,8 +20,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from peps import access, forms, services
-from peps._pep_create_pending import pep_create as pep_create_operation
-from peps.models import Child, Enrolment, Pep
+from peps.imports.ssda903_codes import legal_status_label
+from peps.models import Child, Enrolment, Pep, School
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,7 @@ def _matching(children: QuerySet[Child], text: str) -> QuerySet[Child]:
         by_name &= Q(forename__icontains=word) | Q(surname__icontains=word)
     identifier = text.replace(" ", "")
     return children.filter(
-        by_name
-        | Q(local_child_id__iexact=identifier)
-        | Q(upn__iexact=identifier)
+        by_name | Q(local_child_id__iexact=identifier) | Q(upn__iexact=identifier)
     )
 
 
@@ -61,13 +59,28 @@ def _with_caseload_columns(children: QuerySet[Child]) -> QuerySet[Child]:
     ).order_by("surname", "forename", "local_child_id")
 
 
+SEARCH_SESSION_KEY = "caseload_search"
+
+
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    form = forms.ChildSearchForm(request.GET or None)
+    # The search is posted and kept in the session, never put in the URL, so that
+    # children's names stay out of browser history and server access logs.
+    if request.method == "POST":
+        form = forms.ChildSearchForm(request.POST)
+        if form.is_valid():
+            request.session[SEARCH_SESSION_KEY] = form.cleaned_data["q"]
+            return redirect("peps:caseload")
+        searched_for = ""
+    elif "clear" in request.GET:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect("peps:caseload")
+    else:
+        searched_for = request.session.get(SEARCH_SESSION_KEY, "")
+        form = forms.ChildSearchForm(initial={"q": searched_for})
+
     children = access.children_for(request.user)
-    searched_for = ""
-    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-        searched_for = form.cleaned_data["q"]
+    if searched_for:
         children = _matching(children, searched_for)
 
     page = Paginator(_with_caseload_columns(children), CASELOAD_PAGE_SIZE).get_page(
@@ -93,14 +106,43 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 def _legal_status(code: str) -> str:
     """ "C2: Full care order" where the SSDA903 code list knows the code."""
-    try:
-        from peps.imports.ssda903_codes import legal_status_label
-    except ImportError:
-        # TODO: Legal statuses show as bare codes because the SSDA903 code list
-        # (peps.imports.ssda903_codes) is not on main yet; import it directly once
-        # the importers branch is merged.
-        return code
     return legal_status_label(code)
+
+
+def _child_summary(child: Child) -> list[tuple[str, object]]:
+    today = timezone.localdate()
+    return [
+        ("Name", child.display_name),
+        ("Date of birth", forms.long_date(child.date_of_birth)),
+        ("Unique pupil number (UPN)", child.upn),
+        ("Sex", child.get_sex_display()),
+        ("Ethnicity code", child.ethnicity),
+        ("School year", child.school_year_on(today).label),
+        ("Social worker", child.social_worker or ""),
+        ("SDQ score", child.sdq_score),
+        (
+            "Next PEP due",
+            forms.long_date(child.next_pep_due_on) if child.next_pep_due_on else "",
+        ),
+    ]
+
+
+def _school_summary(school: School) -> list[tuple[str, object]]:
+    designated_teacher = (
+        school.designated_teacher_name,
+        school.designated_teacher_email,
+        school.designated_teacher_telephone,
+    )
+    address = (school.address, school.postcode)
+    return [
+        ("School", school.name),
+        ("URN", school.urn),
+        ("Phase of education", school.phase),
+        ("Address", ", ".join(part for part in address if part)),
+        ("Telephone", school.telephone),
+        ("Designated teacher", ", ".join(part for part in designated_teacher if part)),
+        ("Virtual School link teacher", school.link_teacher or ""),
+    ]
 
 
 @login_required
@@ -118,8 +160,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "peps/child_detail.html",
         {
             "child": child,
-            "school_year": child.school_year_on(timezone.localdate()).label,
-            "school": enrolment.school if enrolment else None,
+            "summary": _child_summary(child),
+            "school": _school_summary(enrolment.school) if enrolment else None,
             "care_history": [
                 (episode, _legal_status(episode.legal_status))
                 for episode in child.episodes.order_by("-started_on")
@@ -139,7 +181,7 @@ def pep_create(request: HttpRequest, child_id: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = forms.PepCreateForm(data, due_on=child.next_pep_due_on)
     if form.is_bound and form.is_valid():
-        pep = pep_create_operation(
+        pep = services.pep_create(
             child,
             form.cleaned_data["meeting_date"],
             request.user,

@@ -83,7 +83,7 @@ def test_search_finds_children_by_name_local_id_or_upn(
     factories.ChildFactory(forename="Jordan", surname="Brook", upn="B987654321098")
     client_for(client, administrator)
 
-    response = client.get(CASELOAD, {"q": search})
+    response = client.post(CASELOAD, {"q": search}, follow=True)
 
     if expected is None:
         assert "Enter at least 2 characters to search" in response.content.decode()
@@ -98,7 +98,7 @@ def test_search_never_reaches_beyond_the_users_own_children(
     factories.ChildFactory(forename="Hidden", surname="Away")
     client_for(client, social_worker)
 
-    response = client.get(CASELOAD, {"q": "hidden"})
+    response = client.post(CASELOAD, {"q": "hidden"}, follow=True)
 
     assert _names(response) == []
     assert "No children found" in response.content.decode()
@@ -110,12 +110,36 @@ def test_the_caseload_shows_fifty_children_a_page_and_keeps_the_search(
     factories.ChildFactory.create_batch(51, surname="Paged")
     client_for(client, administrator)
 
-    first = client.get(CASELOAD, {"q": "paged"})
-    second = client.get(CASELOAD, {"q": "paged", "page": 2})
+    first = client.post(CASELOAD, {"q": "paged"}, follow=True)
+    second = client.get(CASELOAD, {"page": 2})
 
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 1
-    assert "?q=paged&amp;page=2" in first.content.decode()
+    assert "?page=2" in first.content.decode()
+
+
+def test_a_search_never_puts_the_searched_name_in_a_url(client, administrator):
+    factories.ChildFactory(forename="Riley", surname="Stone")
+    client_for(client, administrator)
+
+    response = client.post(CASELOAD, {"q": "Riley"})
+
+    assert response.status_code == 302
+    assert "Riley" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Riley Stone" in page
+    assert "q=Riley" not in page
+
+
+def test_clearing_the_search_shows_every_child_again(client, administrator):
+    factories.ChildFactory(forename="Riley", surname="Stone")
+    factories.ChildFactory(forename="Jordan", surname="Brook")
+    client_for(client, administrator)
+    client.post(CASELOAD, {"q": "Riley"})
+
+    client.get(CASELOAD, {"clear": "1"})
+
+    assert sorted(_names(client.get(CASELOAD))) == ["Jordan Brook", "Riley Stone"]
 
 
 def _caseload_queries(client):

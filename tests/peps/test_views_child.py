@@ -3,6 +3,7 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from peps.models import Contact, Pep
 from tests import factories
@@ -39,16 +40,17 @@ def test_the_child_page_shows_the_summary_school_care_history_and_contacts(
 
     response = client.get(reverse("peps:child", args=[child.pk]))
 
+    assert ("SDQ score", 14) in response.context["summary"]
     page = response.content.decode()
     for text in (
         child.display_name,
         "14 March 2015",
         "A123456789012",
         "Female",
+        "Unique pupil number (UPN)",
         "WBRI",
-        response.context["school_year"],
+        child.school_year_on(timezone.localdate()).label,
         str(social_worker),
-        ">14<",
         school.name,
         str(school.urn),
         "Primary",

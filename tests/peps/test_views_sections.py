@@ -537,3 +537,12 @@ def test_a_chosen_teacher_who_left_the_role_does_not_block_saving_section_c(
     assert response.status_code == 302
     pep.section_c.refresh_from_db()
     assert pep.section_c.virtual_teacher == other_social_worker
+
+
+def test_pressing_enter_in_a_field_saves_rather_than_adding_a_row(signed_in, pep):
+    page = signed_in.get(_url(pep, "D")).content.decode()
+
+    form = page[page.index('<form method="post" novalidate>') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert 'type="submit"' in first_button
+    assert "name=" not in first_button
