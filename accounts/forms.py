@@ -94,8 +94,13 @@ class PortalSignupForm(SignupForm):
         ].help_text = (
             "Use the individual work e-mail address the invitation was sent to."
         )
+        self.fields["email"].error_messages["required"] = (
+            "Enter your work e-mail address"
+        )
         self.fields["password1"].help_text = "Follow the password policy above."
+        self.fields["password1"].error_messages["required"] = "Enter a password"
         self.fields["password2"].label = "Confirm password"
+        self.fields["password2"].error_messages["required"] = "Type your password again"
         invited = _invitation_email()
         if invited and not self.is_bound:
             self.initial.setdefault("email", invited)

@@ -380,9 +380,13 @@ def teacher_comments_preview(
 ) -> TeacherCommentImport | list[str]:
     """Parse a teacher-comment export and keep it for confirmation; or the errors."""
     child = delegation.pep.child
-    result = parse_teacher_comments(
-        file_bytes, filename, expected_pupil=f"{child.forename} {child.surname}"
-    )
+    pupil = f"{child.forename} {child.surname}".strip()
+    if not pupil:
+        return [
+            "The child has no name on record, so no row of the file can be matched "
+            "to them. Ask the child's social worker to check the child's record."
+        ]
+    result = parse_teacher_comments(file_bytes, filename, expected_pupil=pupil)
     if result.is_refused:
         return list(result.errors)
 

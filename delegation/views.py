@@ -46,7 +46,7 @@ from delegation.models import Delegation
 from delegation.pdf import SchoolSectionPdf
 from delegation.presenting import pupil_facts, school_section_context
 from delegation.uploads import check_upload
-from peps.models import SectionB, SectionD
+from peps.models import PupilVoiceAttachment, SectionB, SectionD
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "delegation/attachments.html", context)
 
 
-def _file_response(attachment) -> FileResponse:
+def _file_response(attachment: PupilVoiceAttachment) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -250,7 +250,9 @@ def _file_response(attachment) -> FileResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int):
+def attachment_download(
+    request: HttpRequest, pk: int, attachment_pk: int
+) -> FileResponse:
     delegation = access.teacher_delegation(request.user, pk)
     attachment = access.teacher_attachment(delegation, attachment_pk)
     return _file_response(attachment)
@@ -258,7 +260,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int):
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int):
+def attachment_delete(
+    request: HttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
     delegation = access.teacher_delegation_for_edit(request.user, pk)
     attachment = access.teacher_attachment(delegation, attachment_pk)
     name = attachment.original_name
@@ -268,7 +272,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int):
 
 
 @login_required
-def staff_attachment_download(request: HttpRequest, attachment_pk: int):
+def staff_attachment_download(request: HttpRequest, attachment_pk: int) -> FileResponse:
     return _file_response(access.staff_attachment(request.user, attachment_pk))
 
 

@@ -232,8 +232,19 @@ def test_a_forgotten_password_is_reset_from_an_emailed_link(client, social_worke
 
     assert response.status_code == 302
     assert password_step(client, social_worker.email).status_code == 200
-    response = sign_in(client, social_worker.email, NEW_PASSWORD)
+    sign_in(client, social_worker.email, NEW_PASSWORD)
     assert is_signed_in(client)
+    assert PasswordHistory.objects.filter(user=social_worker).count() == 1
+
+
+def test_a_reset_cannot_keep_the_current_password(client, social_worker):
+    client.post(reverse("account_reset_password"), {"email": social_worker.email})
+    form_url = client.get(reset_link())["Location"]
+
+    response = client.post(form_url, {"password1": PASSWORD, "password2": PASSWORD})
+
+    assert response.status_code == 200
+    assert "different from your current password" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def other_school(db, link_teacher):
+def other_school(db):
     return factories.SchoolFactory(name="Elsewhere Academy")
 
 

@@ -167,3 +167,16 @@ def test_the_preview_belongs_to_its_delegation_only(
     )
     assert client.get(preview_url(other))["Location"].endswith("/teacher-comments/")
     assert not SubjectProgress.objects.exists()
+
+
+def test_a_child_with_no_name_on_record_gets_a_clear_refusal(
+    teacher_client, delegation, emma
+):
+    emma.forename = emma.surname = ""
+    emma.save()
+    content = (SAMPLES / "teacher_comments_msforms.csv").read_bytes()
+
+    response = upload(teacher_client, delegation, "export.csv", content)
+
+    assert "The child has no name on record" in response.content.decode()
+    assert not TeacherCommentImport.objects.exists()
