@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
 from peps import access as pep_access
@@ -54,6 +54,7 @@ def _actions(request: HttpRequest, pep: Pep) -> list[Action]:
 
 
 @login_required
+@require_GET
 def review(request: HttpRequest, pep_id: int) -> HttpResponse:
     """The whole PEP, read-only, with the workflow's moves open to this person."""
     pep = pep_access.get_pep(request.user, pep_id)
@@ -361,6 +362,7 @@ def approve(request: HttpRequest, pep_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Finalised PEPs awaiting this link teacher's quality assurance, oldest first."""
     if not request.user.has_role(Role.LINK_TEACHER, Role.ADMINISTRATOR):
@@ -405,6 +407,7 @@ def bands(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def download(request: HttpRequest, pk: int) -> FileResponse:
     publication = access.get_publication(request.user, pk)
 
@@ -420,6 +423,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@require_GET
 def school_publications(request: HttpRequest) -> HttpResponse:
     """Approved PEPs of the designated teacher's school, newest first."""
     found = access.school_publications_for(request.user)

@@ -8,11 +8,10 @@ its own browser test, and repeating it here would only slow this one down.
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from peps.models import Pep
 from quality import services
@@ -20,37 +19,13 @@ from quality.demo import fill_demo_pep
 from quality.models import PublishedPep, SectionE, Transition
 from tests.conftest import client_for
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse
-# to be called from it without this.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context()
-        yield context
-        context.close()
-        browser.close()
-
-
-def signed_in(context, client, user, live_server):
+def sign_in(portal, client, user, live_server):
+    """Give the browser the session of a test client signed in as `user`."""
     client_for(client, user)
-    context.add_cookies(
+    portal.page.context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
@@ -59,7 +34,7 @@ def signed_in(context, client, user, live_server):
             }
         ]
     )
-    return context.new_page()
+    return portal.page
 
 
 @pytest.fixture
@@ -72,12 +47,13 @@ def finalised_pep(pep, link_teacher, social_worker):
 
 
 def test_link_teacher_scores_returns_rescores_and_approves(
-    browser_page, client, live_server, finalised_pep, link_teacher, social_worker
+    portal, client, live_server, finalised_pep, link_teacher, social_worker
 ):
-    page = signed_in(browser_page, client, link_teacher, live_server)
+    page = sign_in(portal, client, link_teacher, live_server)
 
     # The queue lists the PEP; its Section E opens with the suggestions chosen.
-    page.goto(f"{live_server.url}/quality/queue/")
+    page.goto("/quality/queue/")
+    portal.check()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "PEPs awaiting quality assurance"
     )
@@ -85,6 +61,7 @@ def test_link_teacher_scores_returns_rescores_and_approves(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Section E: Virtual School"
     )
+    portal.check()
     expect(page.locator("#id_score_a_2")).to_be_checked()
     expect(page.locator("#id_score_d2_4")).to_be_checked()
 
@@ -105,6 +82,7 @@ def test_link_teacher_scores_returns_rescores_and_approves(
 
     # Return Section A to the social worker.
     page.get_by_role("link", name="Return for amendment").click()
+    portal.check()
     page.get_by_label("Section A: phase and meeting details (social worker)").check()
     page.get_by_label("What needs to be amended?").fill("Add the school year")
     page.get_by_role("button", name="Return for amendment").click()
@@ -117,7 +95,8 @@ def test_link_teacher_scores_returns_rescores_and_approves(
     services.pep_resubmit(Pep.objects.get(pk=finalised_pep.pk), social_worker)
 
     # Score Section A again and approve.
-    page.goto(f"{live_server.url}/quality/peps/{finalised_pep.pk}/section-e/")
+    page.goto(f"/quality/peps/{finalised_pep.pk}/section-e/")
+    portal.check()
     expect(page.locator("#id_score_a_1")).to_be_checked()
     page.check("#id_score_a_2")
     page.get_by_role("button", name="Save Section E").click()
