@@ -12,7 +12,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from peps import care_periods, school_year
+from peps import care_periods, schedule, school_year
 from peps.forms import RowFormSet, SectionForm
 from peps.imports.ssda903_codes import legal_status_label
 from peps.models import (
@@ -89,15 +89,12 @@ def pep_create(
     )
     school = current_school(child)
 
-    # The daily sweep keeps each child's next due date, so the PEP records the
-    # deadline it was scheduled against and reports can tell late meetings apart.
     pep = Pep.objects.create(
         child=child,
         previous_pep=previous,
         school=school,
         social_worker=child.social_worker,
         meeting_date=meeting_date,
-        due_on=child.next_pep_due_on,
         late_reason=late_reason,
         created_by=created_by,
     )
@@ -112,6 +109,9 @@ def pep_create(
     _create_section_c(pep, child, school, previous, created_by)
     _create_section_d(pep, previous, created_by)
     _create_legal_statuses(pep, child)
+    # Records when the meeting was due, lays out the preparation tasks and sends
+    # the invitations once the transaction commits.
+    schedule.pep_scheduled(pep, date_changed=False)
 
     logger.info("PEP %s created for child %s", pep.pk, child.pk)
     return pep
@@ -311,10 +311,17 @@ def section_save(
 
     pep = form.pep
     pep_fields = [name for name in form.pep_fields if name in form.cleaned_data]
+    meeting_moved = (
+        "meeting_date" in pep_fields
+        and form.cleaned_data["meeting_date"] != pep.meeting_date
+    )
     if pep_fields:
         for name in pep_fields:
             setattr(pep, name, form.cleaned_data[name])
         pep.save(update_fields=[*pep_fields, "updated_at"])
+    if meeting_moved:
+        # Tasks follow the new date and everyone invited gets an updated invitation.
+        schedule.pep_scheduled(pep, date_changed=True)
 
     for formset in formsets:
         _rows_save(formset)

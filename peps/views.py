@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from peps import access, forms, services
+from peps import access, forms, schedule, services
 from peps.imports.ssda903_codes import legal_status_label
 from peps.models import Child, Enrolment, Pep, School
 
@@ -120,10 +120,6 @@ def _child_summary(child: Child) -> list[tuple[str, object]]:
         ("School year", child.school_year_on(today).label),
         ("Social worker", child.social_worker or ""),
         ("SDQ score", child.sdq_score),
-        (
-            "Next PEP due",
-            forms.long_date(child.next_pep_due_on) if child.next_pep_due_on else "",
-        ),
     ]
 
 
@@ -169,6 +165,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "contacts": child.contacts.all(),
             "peps": child.peps.order_by("-meeting_date", "-pk"),
             "may_create_pep": access.may_create_pep(request.user, child),
+            "child_due": schedule.child_due(child),
         },
     )
 
@@ -179,7 +176,8 @@ def pep_create(request: HttpRequest, child_id: int) -> HttpResponse:
     access.require_may_create_pep(request.user, child)
 
     data = request.POST if request.method == "POST" else None
-    form = forms.PepCreateForm(data, due_on=child.next_pep_due_on)
+    child_due = schedule.child_due(child)
+    form = forms.PepCreateForm(data, due_on=child_due.due_on)
     if form.is_bound and form.is_valid():
         pep = services.pep_create(
             child,
@@ -193,7 +191,11 @@ def pep_create(request: HttpRequest, child_id: int) -> HttpResponse:
         )
         return redirect("peps:pep", pep_id=pep.pk)
 
-    return render(request, "peps/pep_create.html", {"child": child, "form": form})
+    return render(
+        request,
+        "peps/pep_create.html",
+        {"child": child, "form": form, "child_due": child_due},
+    )
 
 
 def _section_e(pep: Pep) -> Any:

@@ -16,7 +16,20 @@ def _create(client, child, day="", month="", year="", late_reason=None):
     return client.post(reverse("peps:pep_create", args=[child.pk]), data)
 
 
+def _entered_care(child, on):
+    child.care_started_on = on
+    child.save()
+
+
+# Entering care on Monday 6 January 2025, the first PEP is due 20 working days
+# later, counted from the 7th: Monday 3 February 2025.
+ENTERED_CARE = datetime.date(2025, 1, 6)
+FIRST_PEP_DUE = datetime.date(2025, 2, 3)
+
+
 def test_the_social_worker_creates_a_pep_and_lands_on_it(client, social_worker, child):
+    # In care from Monday 3 March 2025: the first PEP is due by 31 March.
+    _entered_care(child, datetime.date(2025, 3, 3))
     client_for(client, social_worker)
 
     response = _create(client, child, "17", "3", "2025")
@@ -71,8 +84,7 @@ def test_what_was_typed_is_kept_when_the_date_is_refused(client, social_worker, 
 
 
 def test_a_late_meeting_needs_a_reason(client, social_worker, child):
-    child.next_pep_due_on = datetime.date(2025, 3, 1)
-    child.save()
+    _entered_care(child, ENTERED_CARE)
     client_for(client, social_worker)
 
     response = _create(client, child, "10", "3", "2025", late_reason="")
@@ -86,15 +98,14 @@ def test_a_late_meeting_needs_a_reason(client, social_worker, child):
 def test_a_late_meeting_with_its_reason_is_created_and_flagged(
     client, social_worker, child
 ):
-    child.next_pep_due_on = datetime.date(2025, 3, 1)
-    child.save()
+    _entered_care(child, ENTERED_CARE)
     client_for(client, social_worker)
 
     _create(client, child, "10", "3", "2025", late_reason="The school was closed.")
 
     pep = Pep.objects.get(child=child)
     assert pep.late_reason == "The school was closed."
-    assert pep.due_on == datetime.date(2025, 3, 1)
+    assert pep.due_on == FIRST_PEP_DUE
     assert pep.is_late
     page = client.get(reverse("peps:pep", args=[pep.pk])).content.decode()
     assert "Late" in page
@@ -104,11 +115,10 @@ def test_a_late_meeting_with_its_reason_is_created_and_flagged(
 def test_a_meeting_on_its_due_date_is_not_late_and_keeps_no_reason(
     client, social_worker, child
 ):
-    child.next_pep_due_on = datetime.date(2025, 3, 1)
-    child.save()
+    _entered_care(child, ENTERED_CARE)
     client_for(client, social_worker)
 
-    _create(client, child, "1", "3", "2025", late_reason="Typed by mistake")
+    _create(client, child, "3", "2", "2025", late_reason="Typed by mistake")
 
     pep = Pep.objects.get(child=child)
     assert not pep.is_late
@@ -116,6 +126,7 @@ def test_a_meeting_on_its_due_date_is_not_late_and_keeps_no_reason(
 
 
 def test_without_a_due_date_no_reason_is_asked(client, social_worker, child):
+    _entered_care(child, None)
     client_for(client, social_worker)
 
     response = client.get(reverse("peps:pep_create", args=[child.pk]))
