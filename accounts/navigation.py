@@ -16,6 +16,13 @@ PAGES: list[tuple[str, str, frozenset[Role]]] = [
         "tasks:list",
         frozenset({Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR}),
     ),
+    ("QA queue", "quality:queue", frozenset({Role.LINK_TEACHER, Role.ADMINISTRATOR})),
+    ("Rating bands", "quality:bands", frozenset({Role.ADMINISTRATOR})),
+    (
+        "Approved PEPs",
+        "quality:school_publications",
+        frozenset({Role.DESIGNATED_TEACHER}),
+    ),
 ]
 
 

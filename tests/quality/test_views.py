@@ -549,3 +549,24 @@ def test_link_teacher_cannot_send_to_carers(client, publication, link_teacher):
 
     assert response.status_code == 404
     assert not CarerCopy.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("link_teacher", {"QA queue"}),
+        ("administrator", {"QA queue", "Rating bands"}),
+        ("designated_teacher", {"Approved PEPs"}),
+        ("social_worker", set()),
+    ],
+)
+def test_the_navigation_offers_each_role_its_quality_pages(
+    client, persona, expected, request
+):
+    user = request.getfixturevalue(persona)
+    quality_pages = {"QA queue", "Rating bands", "Approved PEPs"}
+
+    response = client_for(client, user).get(reverse("accounts:accessibility"))
+
+    labels = {label for label, _, _ in response.context["nav_items"]}
+    assert labels & quality_pages == expected
