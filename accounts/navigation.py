@@ -18,11 +18,6 @@ PAGES: list[tuple[str, str, frozenset[Role]]] = [
     ),
     ("QA queue", "quality:queue", frozenset({Role.LINK_TEACHER, Role.ADMINISTRATOR})),
     ("Rating bands", "quality:bands", frozenset({Role.ADMINISTRATOR})),
-    (
-        "Approved PEPs",
-        "quality:school_publications",
-        frozenset({Role.DESIGNATED_TEACHER}),
-    ),
 ]
 
 

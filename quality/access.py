@@ -101,13 +101,18 @@ def get_publication(user: User, pk: int) -> PublishedPep:
     return publication
 
 
+def is_school_designated_teacher(user: User) -> bool:
+    return SchoolStaff.objects.filter(
+        user=user, position=SchoolStaff.Position.DESIGNATED_TEACHER
+    ).exists()
+
+
 def school_publications_for(user: User) -> QuerySet[PublishedPep]:
-    """The rendered PEPs of a designated teacher's schools and delegated PEPs."""
-    reach = Q(pep__school_id__in=_designated_teacher_schools(user)) | Q(
-        pep__in=_granted_pep_ids(user)
-    )
+    """The rendered PEPs of the schools where this user is the designated teacher."""
     return (
-        PublishedPep.objects.filter(reach)
+        PublishedPep.objects.filter(
+            pep__school_id__in=_designated_teacher_schools(user)
+        )
         .exclude(file="")
         .select_related("pep", "pep__child", "pep__school")
         .order_by("-rendered_at", "-pk")

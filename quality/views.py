@@ -426,6 +426,9 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def school_publications(request: HttpRequest) -> HttpResponse:
     """Approved PEPs of the designated teacher's school, newest first."""
+    if not access.is_school_designated_teacher(request.user):
+        raise Http404("No school list here.")
+
     found = access.school_publications_for(request.user)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(request, "quality/school_publications.html", {"page": page})

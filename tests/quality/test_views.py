@@ -556,7 +556,7 @@ def test_link_teacher_cannot_send_to_carers(client, publication, link_teacher):
     [
         ("link_teacher", {"QA queue"}),
         ("administrator", {"QA queue", "Rating bands"}),
-        ("designated_teacher", {"Approved PEPs"}),
+        ("designated_teacher", set()),
         ("social_worker", set()),
     ],
 )
@@ -564,9 +564,20 @@ def test_the_navigation_offers_each_role_its_quality_pages(
     client, persona, expected, request
 ):
     user = request.getfixturevalue(persona)
-    quality_pages = {"QA queue", "Rating bands", "Approved PEPs"}
+    quality_pages = {"QA queue", "Rating bands"}
 
     response = client_for(client, user).get(reverse("accounts:accessibility"))
 
     labels = {label for label, _, _ in response.context["nav_items"]}
     assert labels & quality_pages == expected
+
+
+@pytest.mark.parametrize("persona", ["designated_teacher", "link_teacher", "outsider"])
+def test_the_school_list_is_only_for_a_schools_designated_teachers(
+    client, persona, request
+):
+    user = request.getfixturevalue(persona)
+
+    response = client_for(client, user).get(reverse("quality:school_publications"))
+
+    assert response.status_code == 404
