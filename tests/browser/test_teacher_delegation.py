@@ -1,10 +1,9 @@
-"""A designated teacher, in headless Chromium: registers from the e-mailed link,
-confirms the e-mailed code, signs in again with a code, completes Sections B and D with
-an attachment and a teacher-comment import, and submits."""
+"""A designated teacher, in headless Chromium (see conftest.py): registers from the
+e-mailed link, confirms the e-mailed code, signs in again with a code, completes
+Sections B and D with an attachment and a teacher-comment import, and submits."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -20,15 +19,6 @@ from tests.delegation.helpers import PASSWORD, assign
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "teacher_comments"
 TEACHER = "dt.browser@school.example"
 CODE_LINE = re.compile(r"^\s*([A-Z]{8})\s*$", re.MULTILINE)
@@ -45,23 +35,6 @@ def newest(pattern: re.Pattern[str]) -> str:
 
 
 @pytest.fixture
-def browser_page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
-
-@pytest.fixture
 def emma_pep(transactional_db, social_worker, school, administrator):
     cache.clear()
     child = factories.ChildFactory(
@@ -72,9 +45,9 @@ def emma_pep(transactional_db, social_worker, school, administrator):
 
 
 def test_a_teacher_registers_completes_and_submits_the_school_section(
-    live_server, browser_page, emma_pep, administrator, settings, tmp_path
+    live_server, portal, emma_pep, administrator, settings, tmp_path
 ):
-    page = browser_page
+    page = portal.page
     settings.SITE_URL = live_server.url
     delegation = assign(emma_pep, TEACHER, administrator)
     drawing = tmp_path / "drawing.png"
@@ -82,7 +55,9 @@ def test_a_teacher_registers_completes_and_submits_the_school_section(
 
     # Register from the e-mailed link.
     page.goto(newest(LINK_LINE))
+    portal.check()
     page.get_by_role("link", name="Register for a new account").click()
+    portal.check()
     page.get_by_label("Forename").fill("Dee")
     page.get_by_label("Surname").fill("Browser")
     page.get_by_label("Is this account being used in a professional capacity?").check()
@@ -96,6 +71,7 @@ def test_a_teacher_registers_completes_and_submits_the_school_section(
     page.get_by_role("button", name="Register").click()
 
     page.get_by_role("heading", name="Register a new account: step 3").wait_for()
+    portal.check()
     page.get_by_label("Code").fill(newest(CODE_LINE))
     page.get_by_role("button", name="Next").click()
     page.get_by_role("heading", name="School section of the PEP").wait_for()
@@ -111,6 +87,7 @@ def test_a_teacher_registers_completes_and_submits_the_school_section(
     page.get_by_label("Code").fill(newest(CODE_LINE))
     page.get_by_role("button", name="Finish").click()
     page.get_by_role("heading", name="Delegation portal").wait_for()
+    portal.check()
     page.get_by_role("link", name="Emma Smith").click()
 
     # Section B: the child's views, one group per page, and a drawing.
@@ -148,6 +125,7 @@ def test_a_teacher_registers_completes_and_submits_the_school_section(
     )
     page.get_by_role("button", name="Upload and preview").click()
     page.get_by_role("heading", name="Check the teacher comments").wait_for()
+    portal.check()
     assert page.locator("#accepted-rows tbody tr").count() == 7
     page.get_by_role("button", name="Import 7 rows").click()
     page.get_by_role("heading", name="Progress in each subject").wait_for()
@@ -162,6 +140,7 @@ def test_a_teacher_registers_completes_and_submits_the_school_section(
     page.goto(f"{live_server.url}/school/tasks/{delegation.pk}/submit/")
     page.get_by_role("button", name="Submit Sections B and D").click()
     page.get_by_text("The school section has been submitted").wait_for()
+    portal.check()
 
     delegation.refresh_from_db()
     assert delegation.status == Delegation.Status.SUBMITTED

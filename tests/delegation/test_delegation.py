@@ -465,3 +465,33 @@ def test_the_teacher_emails_the_carer_a_copy_after_submission(
     assert content_type == "application/pdf" and content.startswith(b"%PDF-")
     copy = CarerCopy.objects.get()
     assert (copy.contact, copy.sent_by) == (carer, delegation.teacher)
+
+
+def test_the_pep_page_links_to_delegation_for_those_who_may_delegate(
+    client, pep, administrator, link_teacher, social_worker
+):
+    delegate_url = reverse("delegation:delegate", args=[pep.pk])
+
+    for person, shown in (
+        (administrator, True),
+        (link_teacher, True),
+        (social_worker, False),
+    ):
+        client_for(client, person)
+        page = client.get(reverse("peps:pep", args=[pep.pk])).content.decode()
+        assert (delegate_url in page) is shown, person
+
+
+def test_the_pep_page_shows_who_has_the_school_section_and_when_it_came_in(
+    client, delegation, administrator
+):
+    client_for(client, administrator)
+    pep_page = reverse("peps:pep", args=[delegation.pep.pk])
+
+    assert delegation.email in client.get(pep_page).content.decode()
+    complete_school_section(delegation.pep)
+    services.delegation_submit(delegation, delegation.teacher)
+    assert (
+        "The school submitted Sections B and D on"
+        in client.get(pep_page).content.decode()
+    )

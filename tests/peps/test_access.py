@@ -116,23 +116,18 @@ def test_a_child_granted_to_someone_opens_for_them_with_its_peps(client, outside
     assert client.get(section_a).status_code == 404
 
 
-def test_a_designated_teacher_with_a_delegation_edits_the_school_sections_only(
+def test_a_designated_teacher_with_a_delegation_reaches_no_staff_screen(
     client, designated_teacher, pep
 ):
+    # A delegated teacher completes Sections B and D under /school/ (the delegation
+    # app); the staff screens, which show Sections A and C, stay closed to them.
+    assign_perm("peps.view_pep", designated_teacher, pep)
     assign_perm("peps.complete_school_section", designated_teacher, pep)
     client_for(client, designated_teacher)
 
     status = {name: client.get(url).status_code for name, url in _urls(pep).items()}
 
-    assert status == {
-        "child": 404,
-        "create": 404,
-        "pep": 200,
-        "section A": 404,
-        "section B": 200,
-        "section C": 404,
-        "section D": 200,
-    }
+    assert set(status.values()) == {404}
 
 
 def test_a_delegated_teacher_cannot_open_another_pep_of_the_same_child(
