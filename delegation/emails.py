@@ -56,6 +56,20 @@ def send_retraction_notice(delegation) -> None:
     logger.info("Retraction e-mailed for delegation %s", delegation.pk)
 
 
+def send_returned_notice(delegation, sections: list[str], comment: str) -> None:
+    _send(
+        "returned",
+        delegation.email,
+        {
+            "delegation": delegation,
+            "sections": ", ".join(sections),
+            "comment": comment,
+            "expires_at": delegation.expires_at,
+        },
+    )
+    logger.info("Return for amendment e-mailed for delegation %s", delegation.pk)
+
+
 def send_submitted_notice(delegation) -> None:
     if delegation.assigned_by is None or not delegation.assigned_by.email:
         return

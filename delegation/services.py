@@ -209,6 +209,50 @@ def delegation_retract(delegation: Delegation, by: User) -> Delegation:
     return delegation
 
 
+def delegation_reopen_for_return(
+    pep: Pep, sections: list[str], comment: str, actor: User
+) -> Delegation | None:
+    """The link teacher returned Section B or D: the school's task opens again.
+
+    The teacher who submitted gets their edit grant back until a fresh expiry, and
+    is told what to fix. With no submitted delegation there is nobody to reopen for,
+    and the social worker resubmits the school sections instead.
+    """
+    delegation = (
+        Delegation.objects.select_for_update()
+        .filter(pep=pep, status=Delegation.Status.SUBMITTED, teacher__isnull=False)
+        .order_by("-submitted_at")
+        .first()
+    )
+    if delegation is None:
+        return None
+
+    now = timezone.now()
+    today = timezone.localdate()
+    delegation.status = Delegation.Status.ASSIGNED
+    delegation.submitted_at = None
+    delegation.access_ended_at = None
+    delegation.expires_at = end_of_day(rules.default_expiry(today, today))
+    delegation.save(
+        update_fields=["status", "submitted_at", "access_ended_at", "expires_at"]
+    )
+    for section_model in (SectionB, SectionD):
+        section_model.objects.filter(pep=pep).update(submitted_at=None)
+    grants_sync(pep, delegation.teacher, now)
+    transaction.on_commit(
+        lambda: emails.send_returned_notice(delegation, sections, comment)
+    )
+
+    logger.info(
+        "Delegation %s reopened: user %s returned sections %s of PEP %s",
+        delegation.pk,
+        actor.pk,
+        sections,
+        pep.pk,
+    )
+    return delegation
+
+
 def school_section_facts(pep: Pep) -> rules.SchoolSectionFacts:
     section_b = SectionB.objects.get(pep=pep)
     section_d = SectionD.objects.get(pep=pep)
@@ -241,6 +285,12 @@ def delegation_submit(delegation: Delegation, by: User) -> Delegation:
             section.updated_by = by
             section.version += 1
             section.save()
+        if delegation.pep.status == Pep.Status.RETURNED:
+            # The amended school sections go back to the link teacher for review,
+            # while the teacher still holds the grant that lets them resubmit.
+            from quality.services import pep_resubmit
+
+            pep_resubmit(delegation.pep, by)
         delegation.status = Delegation.Status.SUBMITTED
         delegation.submitted_at = now
         delegation.save(update_fields=["status", "submitted_at"])

@@ -47,6 +47,7 @@ from delegation.pdf import SchoolSectionPdf
 from delegation.presenting import pupil_facts, school_section_context
 from delegation.uploads import check_upload
 from peps.models import PupilVoiceAttachment, SectionB, SectionD
+from quality.access import is_school_designated_teacher
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,12 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def tray(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "delegation/tray.html", {"tray": access.tray_for(request.user)}
+        request,
+        "delegation/tray.html",
+        {
+            "tray": access.tray_for(request.user),
+            "is_school_designated_teacher": is_school_designated_teacher(request.user),
+        },
     )
 
 
