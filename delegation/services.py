@@ -28,6 +28,7 @@ from delegation import emails, rules
 from delegation.models import CarerCopy, Delegation, TeacherCommentImport
 from delegation.teacher_comments import TeacherCommentRow, parse_teacher_comments
 from delegation.uploads import CheckedUpload
+from peps import schedule
 from peps.models import (
     Contact,
     Pep,
@@ -119,6 +120,7 @@ def delegation_assign(
             expires_at=end_of_day(expires_on),
         )
         link = invitation_url(delegation, request)
+        schedule.pep_step_done(pep, "delegate_school_section")
         transaction.on_commit(lambda: emails.send_invitation(delegation, link))
 
     logger.info(
@@ -294,6 +296,7 @@ def delegation_submit(delegation: Delegation, by: User) -> Delegation:
         delegation.status = Delegation.Status.SUBMITTED
         delegation.submitted_at = now
         delegation.save(update_fields=["status", "submitted_at"])
+        schedule.pep_step_done(delegation.pep, "complete_school_section")
         grants_sync(delegation.pep, delegation.teacher)
         transaction.on_commit(lambda: emails.send_submitted_notice(delegation))
 

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from peps import schedule
 from peps.models import Contact, Enrolment, Pep, SectionB, SectionD
 from quality import bands as band_rules
 from quality import document, rubric, signals, workflow
@@ -120,6 +121,7 @@ def pep_finalise(pep: Pep, actor: User, today: date | None = None) -> Pep:
     pep.reopened_sections = []
     pep.save(update_fields=["status", "finalised_at", "reopened_sections"])
     _record(pep, Action.FINALISE, from_status, actor)
+    schedule.pep_step_done(pep, "finalise")
 
     logger.info("PEP %s finalised by user %s", pep.pk, actor.pk)
     return pep
@@ -308,6 +310,7 @@ def pep_approve(pep: Pep, actor: User) -> PublishedPep:
     pep.reopened_sections = []
     pep.save(update_fields=["status", "approved_at", "reopened_sections"])
     _record(pep, Action.APPROVE, from_status, actor)
+    schedule.pep_step_done(pep, "quality_assure")
 
     publication = publication_request(pep, actor)
 
