@@ -182,7 +182,12 @@ def pep_create(request: HttpRequest, child_id: int) -> HttpResponse:
 
     data = request.POST if request.method == "POST" else None
     child_due = schedule.child_due(child)
-    form = forms.PepCreateForm(data, due_on=child_due.due_on)
+    form = forms.PepCreateForm(
+        data,
+        due_on=child_due.due_on,
+        care_started_on=child.care_started_on,
+        today=timezone.localdate(),
+    )
     if form.is_bound and form.is_valid():
         pep = services.pep_create(
             child,
