@@ -252,11 +252,34 @@ class PepCreateForm(GovukForm):
         Pep, "meeting_date", subject="the date of the PEP meeting"
     )
 
-    def __init__(self, *args: Any, due_on: date | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        due_on: date | None,
+        care_started_on: date | None = None,
+        today: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.due_on = due_on
+        self.care_started_on = care_started_on
+        self.today = today or date.today()
         if due_on is not None:
             self.fields["late_reason"] = _late_reason_field(due_on)
+
+    def clean_meeting_date(self) -> date:
+        meeting = self.cleaned_data["meeting_date"]
+        if self.care_started_on is not None and meeting < self.care_started_on:
+            raise forms.ValidationError(
+                "The date of the PEP meeting must be on or after "
+                f"{long_date(self.care_started_on)}, when the child came into care"
+            )
+        latest = self.today.replace(year=self.today.year + 1)
+        if meeting > latest:
+            raise forms.ValidationError(
+                "The date of the PEP meeting must be within a year from today"
+            )
+        return meeting
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -397,9 +397,8 @@ def pep_scheduled(pep: Pep, *, date_changed: bool) -> None:
             "moved" if date_changed else "booked",
             invitation.pk,
         )
-        transaction.on_commit(
-            functools.partial(_enqueue_invitation, invitation.pk), robust=True
-        )
+        invitation_id = invitation.pk
+        transaction.on_commit(lambda: _enqueue_invitation(invitation_id), robust=True)
 
 
 def invitation_record(pep: Pep) -> MeetingInvitation | None:

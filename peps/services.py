@@ -325,6 +325,9 @@ def section_save(
 
     for formset in formsets:
         _rows_save(formset)
+    if isinstance(section, SectionC):
+        # Saving Section C is the social worker's step a week before the meeting.
+        schedule.pep_step_done(pep, "complete_section_c")
 
     logger.info(
         "Saved %s %s of PEP %s as version %s by user %s",

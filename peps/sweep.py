@@ -141,6 +141,17 @@ def run_sweep(as_of: date, dry_run: bool = False) -> SweepReport:
 # Due dates ------------------------------------------------------------------------
 
 
+def refresh_due_dates(as_of: date) -> int:
+    """Bring every child's next due date up to date, and nothing else.
+
+    For set-up steps such as loading demo data, where the lists should show due
+    dates at once but no e-mail should go out. Returns how many dates changed.
+    """
+    report = SweepReport(as_of=as_of, dry_run=False)
+    _refresh_due_dates(as_of, schedule.current_policy(), report)
+    return report.due_dates_changed
+
+
 def cycle_rows(as_of: date) -> QuerySet[Child]:
     """Per child: what the rules need, in one grouped query.
 

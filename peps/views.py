@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.roles import Role
 from peps import access, forms, schedule, services
 from peps.imports.ssda903_codes import legal_status_label
 from peps.models import Child, Enrolment, Pep, School
@@ -60,10 +61,14 @@ def _with_caseload_columns(children: QuerySet[Child]) -> QuerySet[Child]:
 
 
 SEARCH_SESSION_KEY = "caseload_search"
+CASELOAD_ROLES = (Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR)
 
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(*CASELOAD_ROLES):
+        raise Http404("No caseload.")
+
     # The search is posted and kept in the session, never put in the URL, so that
     # children's names stay out of browser history and server access logs.
     if request.method == "POST":
@@ -177,7 +182,12 @@ def pep_create(request: HttpRequest, child_id: int) -> HttpResponse:
 
     data = request.POST if request.method == "POST" else None
     child_due = schedule.child_due(child)
-    form = forms.PepCreateForm(data, due_on=child_due.due_on)
+    form = forms.PepCreateForm(
+        data,
+        due_on=child_due.due_on,
+        care_started_on=child.care_started_on,
+        today=timezone.localdate(),
+    )
     if form.is_bound and form.is_valid():
         pep = services.pep_create(
             child,

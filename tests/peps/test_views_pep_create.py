@@ -141,3 +141,22 @@ def test_a_link_teacher_cannot_create_a_pep(client, link_teacher, child):
 
     assert response.status_code == 404
     assert not Pep.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("1", "1", "1990", "must be on or after 6 January 2025, when the child came"),
+        ("1", "1", "2099", "The date of the PEP meeting must be within a year"),
+    ],
+)
+def test_a_meeting_before_care_or_far_ahead_is_refused(
+    client, social_worker, child, day, month, year, message
+):
+    _entered_care(child, ENTERED_CARE)
+    client_for(client, social_worker)
+
+    response = _create(client, child, day, month, year, late_reason="Reason")
+
+    assert message in response.content.decode()
+    assert not Pep.objects.exists()

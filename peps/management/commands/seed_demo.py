@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Team, User
 from accounts.roles import Role
-from peps import school_year
+from peps import school_year, sweep
 from peps.models import (
     Child,
     Contact,
@@ -274,6 +274,9 @@ class Command(BaseCommand):
             self.link_schools(children, staff, added)
             self.add_contacts(children, added)
             self.add_peps(staff, added)
+            # Lists show each child's next due date straight away, without waiting
+            # for the morning sweep (which also sends e-mails).
+            sweep.refresh_due_dates(self.today)
 
         if added:
             counts = ", ".join(f"{name}={added[name]}" for name in sorted(added))
