@@ -21,6 +21,7 @@ demo-data: install
 	$(PY) manage.py import_schools data/gias/edubase_leeds383_2023-07_subset_cp1252_DERIVED.csv
 	$(PY) manage.py import_ssda903 data/ssda903/header.csv data/ssda903/episodes.csv data/ssda903/oc2.csv
 	$(PY) manage.py seed_demo
+	$(PY) manage.py refresh_reporting
 
 run: demo-data
 	PORT=$(PORT) bin/run-portal

@@ -11,6 +11,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.has_role(Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR):
         return redirect("peps:caseload")
+    if user.is_manager:
+        return redirect("reporting:dashboard")
+    if user.has_role(Role.DESIGNATED_TEACHER):
+        return redirect("delegation:tray")
     return render(request, "accounts/home.html", {"roles": sorted(user.roles)})
 
 
