@@ -1,4 +1,4 @@
-"""A PEP's history page: every change to it and its sections, old and new side by side."""
+"""A PEP's history page: each change to it and its sections, old and new values."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from audit.uploads import (
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
-CSV_UTF8 = "Pupil Name,Subject\r\nAlex Testchild,Maths\r\n".encode()
+CSV_UTF8 = b"Pupil Name,Subject\r\nAlex Testchild,Maths\r\n"
 CSV_CP1252 = "Pupil Name,Subject\r\nZoë Testchild,Français £\r\n".encode("cp1252")
 
 
@@ -160,7 +160,7 @@ def test_a_stored_file_gets_a_random_name_under_private_storage(settings):
     assert "passwd" not in first
 
 
-@pytest.mark.parametrize("folder", ["", "/tmp", "../outside", "a/../../b"])
+@pytest.mark.parametrize("folder", ["", "/srv/elsewhere", "../outside", "a/../../b"])
 def test_files_cannot_be_stored_outside_private_storage(folder):
     checked = check_upload(PNG_BYTES, allowed=uploads.IMAGES)
 
