@@ -23,7 +23,7 @@ if ENVIRONMENT not in {"development", "production"}:
     )
 PRODUCTION = ENVIRONMENT == "production"
 
-DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789"  # noqa: S105 (refused in production)
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789"  # noqa: S105  # nosec B105  # refused in production
 if PRODUCTION:
     SECRET_KEY = env.text("SECRET_KEY")
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -167,7 +167,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "PEP Portal: "
 ACCOUNT_ADAPTER = "accounts.adapter.PortalAccountAdapter"
-ACCOUNT_RATE_LIMITS = {
+ACCOUNT_RATE_LIMITS = {  # nosec B105  # rate limits, not passwords
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/30s/key",
     "reset_password": "20/m/ip,5/m/key",
