@@ -1,0 +1,152 @@
+"""Generated bad input never makes the portal fail: it is refused with a message.
+
+Property-based: hypothesis writes the inputs. Each test states what must hold for
+every input, however malformed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from delegation.teacher_comments import (
+    FIELDS,
+    ParseResult,
+    parse_teacher_comments,
+)
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+PUPIL = "Alex Testchild"
+HEADINGS = [field.heading for field in FIELDS]
+FILENAMES = st.one_of(
+    st.sampled_from(["comments.csv", "comments.xlsx", "x", "", "../../etc/passwd"]),
+    st.text(max_size=80),
+)
+# Cells that look like what teachers type, and what breaks parsers.
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            PUPIL,
+            "alex testchild",
+            "Maths",
+            "Yes",
+            "no",
+            "Y",
+            "Yes;No;",
+            "",
+            "=1+1",
+            "@SUM(A1)",
+            "-3",
+            "+44",
+            "\u202eevil",
+            "6-",
+            "4",
+            "N/A",
+        ]
+    ),
+    st.text(max_size=40),
+)
+
+
+def _assert_a_documented_result(result: ParseResult) -> None:
+    assert isinstance(result, ParseResult)
+    if result.is_refused:
+        assert all(isinstance(error, str) and error for error in result.errors)
+        assert not result.rows
+    for row in result.rows:
+        assert row.row_number >= 2
+        assert row.subject.strip()
+    for rejected in result.rejected:
+        assert rejected.reason.startswith(f"Row {rejected.row_number}:")
+
+
+@FUZZ
+@given(data=st.binary(max_size=4096), filename=FILENAMES)
+def test_the_teacher_comment_parser_answers_any_bytes_with_a_result(data, filename):
+    _assert_a_documented_result(parse_teacher_comments(data, filename, PUPIL))
+
+
+@FUZZ
+@given(
+    rows=st.lists(st.lists(CELLS, max_size=12), max_size=15),
+    headings=st.lists(st.sampled_from(HEADINGS + ["ID", "Email", ""]), max_size=12),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_the_teacher_comment_parser_answers_any_near_valid_csv(
+    rows, headings, encoding, delimiter
+):
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(headings)
+    writer.writerows(rows)
+    data = text.getvalue().encode(encoding, errors="replace")
+
+    _assert_a_documented_result(parse_teacher_comments(data, "comments.csv", PUPIL))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.lists(st.one_of(CELLS, st.integers(), st.floats(), st.none()), max_size=10),
+        max_size=8,
+    ),
+    headings=st.lists(st.sampled_from(HEADINGS + ["ID", "Name"]), max_size=10),
+)
+def test_the_teacher_comment_parser_answers_any_workbook(rows, headings):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(headings)
+    for row in rows:
+        sheet.append([_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    _assert_a_documented_result(
+        parse_teacher_comments(buffer.getvalue(), "comments.xlsx", PUPIL)
+    )
+
+
+def _cell(value):
+    if isinstance(value, str):
+        # openpyxl itself refuses control characters in cells; a real export has none.
+        return "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
+    return value
+
+
+@FUZZ
+@given(
+    members=st.dictionaries(
+        st.sampled_from(
+            [
+                "[Content_Types].xml",
+                "xl/workbook.xml",
+                "xl/worksheets/sheet1.xml",
+                "xl/_rels/workbook.xml.rels",
+                "_rels/.rels",
+                "xl/sharedStrings.xml",
+            ]
+        ),
+        st.binary(max_size=300),
+        max_size=6,
+    )
+)
+def test_the_teacher_comment_parser_answers_any_broken_workbook(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+    _assert_a_documented_result(
+        parse_teacher_comments(buffer.getvalue(), "comments.xlsx", PUPIL)
+    )
