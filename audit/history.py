@@ -196,10 +196,11 @@ def _shown(model: type[models.Model], field_name: str, value: Any) -> str:
 
 def _related_name(model_field: models.Field, value: Any) -> str:
     related = model_field.related_model
-    if related is get_user_model():
-        user = related.objects.filter(pk=value).first()
-        return str(user) if user else f"User {value} (removed)"
-    return f"{related._meta.verbose_name} {value}"
+    found = related._base_manager.filter(pk=value).first()
+    if found is not None:
+        return str(found)
+    label = str(related._meta.verbose_name)
+    return f"{label[0].upper()}{label[1:]} {value} (removed)"
 
 
 def _name_users(entries: list[Entry]) -> None:
