@@ -97,3 +97,31 @@ class PepFactory(DjangoModelFactory):
                 models.SectionD,
             ):
                 section.objects.get_or_create(pep=obj)
+
+
+class SubjectProgressFactory(DjangoModelFactory):
+    class Meta:
+        model = models.SubjectProgress
+
+    pep = factory.SubFactory(PepFactory)
+    subject = "Maths"
+    is_core = True
+    current_level = "4"
+    target_level = "6"
+    predicted_level = "5"
+    on_track_for_target = "yes"
+    comments = "Invented comment about progress."
+
+
+class TargetFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Target
+
+    pep = factory.SubFactory(PepFactory)
+    kind = models.Target.Kind.CORE
+    subject_area = "Maths"
+    target = factory.Sequence(lambda n: f"Invented SMART target {n}")
+    action = "Weekly tuition."
+    success_criteria = "8 out of 10 on the unit check."
+    timescale = "One term"
+    pupil_premium_cost = 300
