@@ -150,3 +150,168 @@ def test_the_teacher_comment_parser_answers_any_broken_workbook(members):
     _assert_a_documented_result(
         parse_teacher_comments(buffer.getvalue(), "comments.xlsx", PUPIL)
     )
+
+
+# Importers ---------------------------------------------------------------------
+# They write to the database, so each example runs inside the test's transaction;
+# fewer examples keep the run short.
+
+IMPORT_FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
+
+GIAS_HEADINGS = [
+    "URN",
+    "EstablishmentName",
+    "EstablishmentStatus (name)",
+    "TypeOfEstablishment (name)",
+    "PhaseOfEducation (name)",
+    "StatutoryLowAge",
+    "StatutoryHighAge",
+    "OpenDate",
+    "CloseDate",
+    "Postcode",
+    "LA (code)",
+    "HeadFirstName",
+]
+SSDA903_TABLES = {
+    "header.csv": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+    "episodes.csv": [
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ],
+    "oc2.csv": ["CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON"],
+}
+# Values of the kinds the return holds, right and wrong, beside arbitrary text.
+RETURN_CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "566910",
+            "1",
+            "2",
+            "27/03/2008",
+            "31/02/2020",
+            "2008-03-27",
+            "99/99/9999",
+            "WBRI",
+            "C2",
+            "N3",
+            "T2",
+            "PR0",
+            "X1",
+            "L",
+            "S",
+            "U1",
+            "LS27 9FW",
+            "ZZ",
+            "D051910639385",
+            "A12345678901",
+            "SDQ1",
+            "41",
+            "-1",
+            "Open",
+            "Closed",
+            "Hunslet Nursery School",
+            "107806",
+            "0",
+            "2147483648",
+            "31-08-1998",
+            "",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+def _csv_bytes(headings: list[str], rows: list[list[str]], encoding: str) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(headings)
+    writer.writerows(rows)
+    return text.getvalue().encode(encoding, errors="replace")
+
+
+@IMPORT_FUZZ
+@given(data=st.binary(max_size=3000))
+def test_the_school_import_answers_any_bytes_with_a_result_or_a_refusal(db, data):
+    from peps.imports.gias import GiasResult, import_schools
+    from peps.imports.reading import FileRefused
+
+    try:
+        result = import_schools(data, "edubase.csv")
+    except FileRefused as refusal:
+        assert str(refusal).startswith("edubase.csv")
+    else:
+        assert isinstance(result, GiasResult)
+
+
+@IMPORT_FUZZ
+@given(
+    headings=st.lists(st.sampled_from(GIAS_HEADINGS), min_size=3, max_size=12),
+    rows=st.lists(st.lists(RETURN_CELLS, max_size=12), max_size=8),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_the_school_import_answers_any_near_valid_extract(db, headings, rows, encoding):
+    from peps.imports.gias import GiasResult, import_schools
+    from peps.imports.reading import FileRefused
+
+    data = _csv_bytes(headings, rows, encoding)
+
+    try:
+        result = import_schools(data, "edubase.csv")
+    except FileRefused as refusal:
+        assert str(refusal).startswith("edubase.csv")
+    else:
+        assert isinstance(result, GiasResult)
+        for problem in result.problems:
+            assert problem.line >= 2 and problem.message
+
+
+@IMPORT_FUZZ
+@given(
+    tables=st.dictionaries(
+        st.sampled_from(sorted(SSDA903_TABLES)),
+        st.tuples(
+            st.lists(RETURN_CELLS, max_size=14),
+            st.lists(st.lists(RETURN_CELLS, max_size=14), max_size=6),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    raw=st.one_of(st.none(), st.binary(max_size=500)),
+)
+def test_the_care_import_answers_any_files_with_a_result(db, tables, raw):
+    import datetime
+
+    from peps.imports.ssda903 import Ssda903Result, import_ssda903
+
+    files = []
+    for name, (extra_headings, rows, keep_headings) in tables.items():
+        headings = SSDA903_TABLES[name] if keep_headings else extra_headings
+        files.append((name, _csv_bytes(headings, rows, "utf-8")))
+    if raw is not None:
+        files.append(("raw.csv", raw))
+
+    result = import_ssda903(files, today=datetime.date(2026, 3, 31))
+
+    assert isinstance(result, Ssda903Result)
+    for source, problem in result.problems:
+        assert source and problem.message
