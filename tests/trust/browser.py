@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,6 +45,9 @@ def chromium() -> Iterator[object]:
         )
         yield launched
         launched.close()
+        # Queries made by the test while Playwright's loop ran opened connections
+        # of their own; closed here, they do not hold the test database open.
+        connections.close_all()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
