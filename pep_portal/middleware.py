@@ -20,6 +20,12 @@ SIGNED_OUT_POST_MESSAGE = (
     "put back for you to check and save."
 )
 
+# Posting to these while signed out is not a lost form: signing out after the session
+# ended, or a sign-in step.
+SIGN_IN_AND_OUT_VIEWS = frozenset(
+    {"account_logout", "account_login", "account_login_code_confirm"}
+)
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -69,6 +75,9 @@ class SignedOutPostMiddleware:
     ) -> bool:
         user = getattr(request, "user", None)
         if user is None or user.is_authenticated:
+            return False
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in SIGN_IN_AND_OUT_VIEWS:
             return False
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return False

@@ -45,6 +45,17 @@ def test_an_ended_session_on_a_plain_visit_gets_no_such_message(
     assert SIGNED_OUT_POST_MESSAGE not in response.content.decode()
 
 
+def test_signing_out_after_the_session_ended_gets_no_such_message(
+    client, social_worker
+):
+    client_for(client, social_worker)
+    _end_every_session()
+
+    response = client.post(reverse("account_logout"), follow=True)
+
+    assert SIGNED_OUT_POST_MESSAGE not in response.content.decode()
+
+
 def test_the_keep_alive_renews_the_session_and_says_how_long_it_lasts(
     client, social_worker
 ):
