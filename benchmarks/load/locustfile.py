@@ -16,10 +16,10 @@ import json
 import os
 import random
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from html_forms import main_form
 from locust import HttpUser, between, events, task
 
 SESSIONS_FILE = Path(
@@ -44,83 +44,6 @@ def _load_sessions() -> tuple[str, list[dict]]:
 
 COOKIE_NAME, SESSIONS = _load_sessions()
 _next_session = iter(range(10**9))
-
-
-class FormReader(HTMLParser):
-    """The fields of the page's main POST form, as a browser would send them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._form: dict | None = None
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._select_first: str | None = None
-        self._select_chosen = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self._form = {
-                "action": attrs.get("action") or "",
-                "fields": [],
-                "text": [],
-                "submit": None,
-            }
-            self.forms.append(self._form)
-        if self._form is None:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = (attrs.get("type") or "text").lower()
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self._form["fields"].append((name, attrs.get("value") or "on"))
-            elif kind == "submit":
-                if self._form["submit"] is None:
-                    self._form["submit"] = (name, attrs.get("value") or "")
-            elif kind not in {"file", "button", "image", "reset"}:
-                self._form["fields"].append((name, attrs.get("value") or ""))
-                if kind == "text":
-                    self._form["text"].append(name)
-        elif tag == "button" and name and (attrs.get("type") or "submit") == "submit":
-            if self._form["submit"] is None:
-                self._form["submit"] = (name, attrs.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self._form["fields"].append((name, ""))
-            self._form["text"].append(name)
-        elif tag == "select" and name:
-            self._select, self._select_first, self._select_chosen = name, None, False
-        elif tag == "option" and self._select:
-            value = attrs.get("value") or ""
-            if self._select_first is None:
-                self._select_first = value
-            if "selected" in attrs and not self._select_chosen:
-                self._form["fields"].append((self._select, value))
-                self._select_chosen = True
-
-    def handle_data(self, data):
-        if self._form is not None and self._textarea is not None:
-            name, value = self._form["fields"][-1]
-            self._form["fields"][-1] = (name, value + data)
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select" and self._select and self._form is not None:
-            if not self._select_chosen:
-                self._form["fields"].append((self._select, self._select_first or ""))
-            self._select = None
-        elif tag == "form":
-            self._form = None
-
-
-def main_form(html: str) -> dict | None:
-    reader = FormReader()
-    reader.feed(html)
-    forms = [form for form in reader.forms if "logout" not in form["action"]]
-    return max(forms, key=lambda form: len(form["fields"]), default=None)
 
 
 class PortalUser(HttpUser):
@@ -188,17 +111,15 @@ class PortalUser(HttpUser):
         if not form or random.random() < 0.5:
             return
 
-        fields = list(form["fields"])
-        if form["text"]:
-            target = random.choice(form["text"])
+        fields = form.data()
+        if form.typed:
+            target = random.choice(form.typed)
             fields = [
-                (name, value) if name != target else (name, _edited(value))
+                (name, _edited(value) if name == target else value)
                 for name, value in fields
             ]
-        if form["submit"]:
-            fields.append(form["submit"])
         with self.client.post(
-            form["action"] or url,
+            form.action or url,
             data=fields,
             headers={"Referer": f"{self.host}{url}"},
             name="section save",
