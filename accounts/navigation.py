@@ -11,6 +11,11 @@ PAGES: list[tuple[str, str, frozenset[Role]]] = [
         "peps:caseload",
         frozenset({Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR}),
     ),
+    (
+        "My tasks",
+        "tasks:list",
+        frozenset({Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR}),
+    ),
 ]
 
 

@@ -228,6 +228,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development static files come straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded files and published PDFs live outside any web root and are only ever
 # served by views that check permissions first.
 PRIVATE_STORAGE_ROOT = Path(env.text("PRIVATE_STORAGE_ROOT", str(VAR_DIR / "private")))

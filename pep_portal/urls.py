@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("children/", include("peps.urls")),
+    path("tasks/", include("peps.task_urls")),
     path("school/", include("delegation.urls")),
     path("quality/", include("quality.urls")),
     path("reports/", include("reporting.urls")),

@@ -6,6 +6,7 @@ Rules, in plain English:
 - A link teacher reaches the children currently enrolled at their schools.
 - Anyone may also be granted one child or one PEP by an object grant (django-guardian);
   a designated teacher reaches only the PEPs whose school section was delegated to them.
+- A new PEP is scheduled by the child's allocated social worker or an administrator.
 - Everything else does not exist for that user: a 404, never a 403.
 """
 
@@ -82,6 +83,18 @@ def get_pep(user: User, pk: int) -> Pep:
     if pep is None:
         raise Http404("No PEP found.")
     return pep
+
+
+def may_create_pep(user: User, child: Child) -> bool:
+    """The child's allocated social worker and administrators schedule PEP meetings."""
+    if user.has_role(Role.ADMINISTRATOR):
+        return True
+    return user.has_role(Role.SOCIAL_WORKER) and child.social_worker_id == user.pk
+
+
+def require_may_create_pep(user: User, child: Child) -> None:
+    if not may_create_pep(user, child):
+        raise Http404("No such page.")
 
 
 def edit_context(user: User, pep: Pep) -> section_rules.EditContext:

@@ -925,3 +925,6 @@ class PepUserObjectPermission(UserObjectPermissionBase):
     """A grant on one PEP to one user (for example a delegated designated teacher)."""
 
     content_object = models.ForeignKey(Pep, on_delete=models.CASCADE)
+
+
+from peps.models_cycle import CycleEmail, CycleSettings, Escalation, MeetingInvitation  # noqa: E402, F401, I001

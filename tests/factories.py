@@ -83,6 +83,7 @@ class EnrolmentFactory(DjangoModelFactory):
 class PepFactory(DjangoModelFactory):
     class Meta:
         model = models.Pep
+        skip_postgeneration_save = True
 
     child = factory.SubFactory(ChildFactory)
     meeting_date = datetime.date(2024, 2, 1)

@@ -51,7 +51,9 @@ def test_first_pep_has_every_section_and_the_childs_school_and_worker(
     assert pep.meeting_date == MEETING
     assert pep.late_reason == "Carer was ill."
     assert pep.status == Pep.Status.DRAFT
-    assert pep.due_on is None
+    # First PEP of a care period that began on Monday 8 January 2024: 20 working
+    # days counted from the 9th (no bank holidays) end on Monday 5 February.
+    assert pep.due_on == date(2024, 2, 5)
     assert pep.previous_pep is None
     for section in (SectionA, SectionB, SectionC, SectionD):
         assert section.objects.get(pep=pep).updated_by == social_worker

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-CODE_LINE = re.compile(r"^\s*([A-Z0-9]{6,8})\s*$", re.MULTILINE)
+CODE_LINE = re.compile(r"^\s*([A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8})?)\s*$", re.MULTILINE)
 
 
 class Command(BaseCommand):
