@@ -1,9 +1,10 @@
 // Keeps what someone types into a long form, so that a session time-out or a lost
 // connection does not lose it.
 //
-// A form takes part when it carries data-draft-key="…" (unique to the record and
-// the form, for example "pep-12-section-b") and, for records with optimistic
-// locking, data-draft-version="…" (the version the form was drawn from).
+// A form takes part when it, or an element around it, carries data-draft-key="…"
+// (unique to the record and the form, for example "pep-12-section-B") and, for
+// records with optimistic locking, data-draft-version="…" (the version the form was
+// drawn from). On a wrapping element, the first POST form inside it is the one kept.
 //
 // - As the person types, the form's fields are kept in sessionStorage: never in
 //   localStorage, so nothing outlives the browser tab on a shared computer.
@@ -143,8 +144,20 @@ function restore(form, fields) {
   window.dispatchEvent(new Event("pageshow"));
 }
 
-function versionOf(form) {
-  return form.dataset.draftVersion || "";
+function draftForms() {
+  const found = [];
+  document.querySelectorAll("[data-draft-key]").forEach((holder) => {
+    const form =
+      holder.tagName === "FORM" ? holder : holder.querySelector("form[method=post i]");
+    if (form && holder.dataset.draftKey) {
+      found.push({
+        form,
+        key: holder.dataset.draftKey,
+        version: holder.dataset.draftVersion || "",
+      });
+    }
+  });
+  return found;
 }
 
 function showBanner(form, heading, text) {
@@ -177,13 +190,12 @@ function showBanner(form, heading, text) {
   main.prepend(banner);
 }
 
-function watch(form) {
-  const key = form.dataset.draftKey;
+function watch({ form, key, version }) {
   let timer = null;
 
   const save = (submitted) => {
     write(key, {
-      version: versionOf(form),
+      version,
       fields: collect(form),
       savedAt: Date.now(),
       submitted,
@@ -204,11 +216,11 @@ function watch(form) {
   });
 }
 
-function startForm(form) {
-  const key = form.dataset.draftKey;
+function startForm(entry) {
+  const { form, key, version } = entry;
   const draft = read(key);
 
-  if (draft && draft.version === versionOf(form)) {
+  if (draft && draft.version === version) {
     if (draft.interrupted) {
       restore(form, draft.fields);
       showBanner(
@@ -229,7 +241,7 @@ function startForm(form) {
     remove(key);
   }
 
-  watch(form);
+  watch(entry);
 }
 
 function start() {
@@ -237,8 +249,8 @@ function start() {
 
   const signedIn = document.body.dataset.signedIn === "true";
   const notSaved = document.querySelector("[data-form-not-saved]") !== null;
-  const forms = Array.from(document.querySelectorAll("form[data-draft-key]"));
-  const keysHere = new Set(forms.map((form) => form.dataset.draftKey));
+  const forms = draftForms();
+  const keysHere = new Set(forms.map((entry) => entry.key));
 
   if (!signedIn || notSaved) {
     markAllInterrupted();

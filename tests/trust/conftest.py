@@ -5,8 +5,6 @@ from types import SimpleNamespace
 import pytest
 from simple_history.models import HistoricalRecords
 
-from tests.trust.browser import chromium  # noqa: F401 (a fixture for browser tests)
-
 
 @pytest.fixture
 def acting_as():

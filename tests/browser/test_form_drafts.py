@@ -6,21 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connections
 
 from pep_portal.middleware import SIGNED_OUT_POST_MESSAGE
 from tests.trust import draft_urls
-from tests.trust.browser import (
-    console_errors,
-    end_sessions,
-    needs_chromium,
-    sign_in,
-)
+from tests.trust.browser import console_errors, end_sessions, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    needs_chromium,
-    pytest.mark.urls("tests.trust.draft_urls"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.trust.draft_urls")]
 
 RESTORED = "We restored what you typed before you were signed out"
 NOT_RESTORED = "What you typed before you were signed out could not be put back"
@@ -39,6 +31,8 @@ def page(chromium, live_server, social_worker):
     page.errors = console_errors(page)
     yield page
     context.close()
+    # Queries made while Playwright's loop ran opened connections of their own.
+    connections.close_all()
 
 
 def _type_answers(page) -> None:
@@ -171,3 +165,27 @@ def test_when_the_time_is_up_the_page_goes_to_sign_in_and_keeps_the_draft(
     draft = _drafts(page)["pep-portal:draft:test-long-form"]
     assert '"interrupted":true' in draft
     assert "Social worker" in draft
+
+
+def test_a_pep_section_typed_into_before_a_time_out_is_put_back(
+    page, live_server, social_worker, pep
+):
+    section_c = f"{live_server.url}/children/peps/{pep.pk}/section-c/"
+    page.goto(section_c)
+    page.fill("textarea[name=care_plan_summary]", "Carer to join the next review.")
+    page.wait_for_timeout(500)
+    end_sessions()
+
+    page.get_by_role("button", name="Save Section C").last.click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    sign_in(page.context, live_server.url, social_worker)
+    page.goto(section_c)
+
+    assert RESTORED in page.inner_text("main")
+    assert page.input_value("textarea[name=care_plan_summary]") == (
+        "Carer to join the next review."
+    )
+    page.get_by_role("button", name="Save Section C").last.click()
+    page.wait_for_url(re.compile(rf"/children/peps/{pep.pk}/$"))
+    assert _drafts(page) == {}
+    assert page.errors == []
