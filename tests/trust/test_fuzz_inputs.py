@@ -11,6 +11,8 @@ import io
 import zipfile
 
 import openpyxl
+import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +21,7 @@ from delegation.teacher_comments import (
     ParseResult,
     parse_teacher_comments,
 )
+from tests.conftest import client_for
 
 FUZZ = settings(
     max_examples=150,
@@ -315,3 +318,98 @@ def test_the_care_import_answers_any_files_with_a_result(db, tables, raw):
     assert isinstance(result, Ssda903Result)
     for source, problem in result.problems:
         assert source and problem.message
+
+
+# Forms -------------------------------------------------------------------------
+# Whatever is posted into the portal's forms, the answer is the page again with
+# messages, or a redirect after saving: never a server error.
+
+FORM_VALUES = st.one_of(
+    st.text(max_size=60),
+    st.text(min_size=300, max_size=3000),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e309",
+            "NaN",
+            "99999999999999999999",
+            "12.345",
+            "£1,250.50",
+            "250",
+            "31/02/2024",
+            "2024-13-01",
+            "29/02/2023",
+            "0000-00-00",
+            "yes",
+            "no",
+            "not_applicable",
+            "ehcp",
+            "Year 7",
+            "secondary",
+            "on",
+            "abc",
+            "\x00",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "9" * 40,
+        ]
+    ),
+)
+
+
+def _post_into(client, url: str, data) -> int:
+    from benchmarks.load.html_forms import main_form
+
+    page = client.get(url)
+    assert page.status_code == 200, url
+    form = main_form(page.content.decode())
+    names = sorted({name for name, _ in form.data() if name != "csrfmiddlewaretoken"})
+    chosen = data.draw(
+        st.dictionaries(st.sampled_from(names), FORM_VALUES, max_size=len(names))
+    )
+    sent: dict[str, list[str]] = {}
+    for name, value in form.data():
+        sent.setdefault(name, []).append(chosen.get(name, value))
+    return client.post(url, sent).status_code
+
+
+@pytest.fixture
+def signed_in_social_worker(client, social_worker):
+    return client_for(client, social_worker)
+
+
+@IMPORT_FUZZ
+@given(data=st.data(), letter=st.sampled_from("ABCD"))
+def test_no_input_into_a_section_form_causes_a_server_error(
+    signed_in_social_worker, pep, data, letter
+):
+    url = reverse("peps:section_edit", args=[pep.pk, letter])
+
+    status = _post_into(signed_in_social_worker, url, data)
+
+    assert status in (200, 302)
+
+
+@IMPORT_FUZZ
+@given(data=st.data())
+def test_no_input_into_the_new_pep_form_causes_a_server_error(
+    signed_in_social_worker, child, data
+):
+    url = reverse("peps:pep_create", args=[child.pk])
+
+    status = _post_into(signed_in_social_worker, url, data)
+
+    assert status in (200, 302)
+
+
+@IMPORT_FUZZ
+@given(search=FORM_VALUES)
+def test_no_caseload_search_causes_a_server_error(signed_in_social_worker, search):
+    response = signed_in_social_worker.post(
+        reverse("peps:caseload"), {"q": search}, follow=True
+    )
+
+    assert response.status_code == 200
