@@ -79,7 +79,20 @@ class PortalUser(HttpUser):
 
     @task(1)
     def caseload_search(self) -> None:
-        self._get(f"/children/?q={random.choice(SEARCHES)}", "caseload search")
+        # The search is posted and kept in the session, never put in the URL.
+        page = self._get("/children/", "caseload")
+        form = main_form(page.text) if page.status_code == 200 else None
+        if form is None:
+            return
+        fields = [
+            (name, random.choice(SEARCHES) if name == "q" else value)
+            for name, value in form.data()
+        ]
+        with self.client.post(
+            "/children/", data=fields, name="caseload search", catch_response=True
+        ) as response:
+            if response.status_code != 200 or "/accounts/login/" in response.url:
+                response.failure(f"caseload search answered {response.status_code}")
 
     @task(3)
     def child(self) -> None:
