@@ -96,6 +96,9 @@ class User(AbstractUser):
 
     @property
     def previous_password_hashes(self) -> list[str]:
+        if self.pk is None:
+            # Someone registering: no history yet, and no row to ask about.
+            return []
         return list(self.password_history.values_list("encoded", flat=True)[:8])
 
 

@@ -16,6 +16,8 @@ PAGES: list[tuple[str, str, frozenset[Role]]] = [
         "tasks:list",
         frozenset({Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR}),
     ),
+    ("QA queue", "quality:queue", frozenset({Role.LINK_TEACHER, Role.ADMINISTRATOR})),
+    ("Rating bands", "quality:bands", frozenset({Role.ADMINISTRATOR})),
 ]
 
 

@@ -4,8 +4,10 @@ Rules, in plain English:
 - Virtual School administrators reach every child and PEP.
 - A social worker reaches the children on their caseload and those PEPs.
 - A link teacher reaches the children currently enrolled at their schools.
-- Anyone may also be granted one child or one PEP by an object grant (django-guardian);
-  a designated teacher reaches only the PEPs whose school section was delegated to them.
+- Anyone may also be granted one child or one PEP by an object grant (django-guardian).
+  A grant on one PEP opens it here only for staff: a designated teacher's grants from
+  a delegation open the delegation portal's own pages (delegation.access), which show
+  the school section alone, and never these screens with Sections A and C.
 - A new PEP is scheduled by the child's allocated social worker or an administrator.
 - Everything else does not exist for that user: a 404, never a 403.
 """
@@ -16,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from peps import section_rules
 from peps.models import (
     Child,
@@ -70,12 +72,13 @@ def peps_for(user: User) -> QuerySet[Pep]:
         return Pep.objects.none()
     if user.has_role(Role.ADMINISTRATOR):
         return Pep.objects.all()
-    granted = PepUserObjectPermission.objects.filter(user=user).values(
-        "content_object_id"
-    )
-    return Pep.objects.filter(
-        Q(child__in=children_for(user)) | Q(pk__in=granted)
-    ).distinct()
+    reach = Q(child__in=children_for(user))
+    if user.has_role(*STAFF_ROLES):
+        granted = PepUserObjectPermission.objects.filter(user=user).values(
+            "content_object_id"
+        )
+        reach |= Q(pk__in=granted)
+    return Pep.objects.filter(reach).distinct()
 
 
 def get_pep(user: User, pk: int) -> Pep:

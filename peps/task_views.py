@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
 from peps import access, cycle
 from peps.models import Pep, PepTask
 
@@ -39,6 +40,12 @@ def open_tasks_for(user: User) -> QuerySet[PepTask]:
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(*STAFF_ROLES):
+        if request.user.has_role(Role.DESIGNATED_TEACHER):
+            # School staff work from their delegation tray, where reminders land.
+            return redirect("delegation:tray")
+        raise Http404("No tasks.")
+
     today = timezone.localdate()
     tasks = open_tasks_for(request.user)
     page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))

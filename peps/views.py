@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.roles import Role
 from audit.access import record_access
 from peps import access, forms, schedule, services
 from peps.imports.ssda903_codes import legal_status_label
@@ -61,10 +62,14 @@ def _with_caseload_columns(children: QuerySet[Child]) -> QuerySet[Child]:
 
 
 SEARCH_SESSION_KEY = "caseload_search"
+CASELOAD_ROLES = (Role.SOCIAL_WORKER, Role.LINK_TEACHER, Role.ADMINISTRATOR)
 
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(*CASELOAD_ROLES):
+        raise Http404("No caseload.")
+
     # The search is posted and kept in the session, never put in the URL, so that
     # children's names stay out of browser history and server access logs.
     if request.method == "POST":

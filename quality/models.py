@@ -132,7 +132,14 @@ class Band(models.Model):
 class Transition(models.Model):
     """One move of a PEP through the workflow, with who made it and why."""
 
+    class Action(models.TextChoices):
+        FINALISE = "finalise", "Finalised"
+        RETURN = "return", "Returned for amendment"
+        RESUBMIT = "resubmit", "Resubmitted after amendment"
+        APPROVE = "approve", "Approved"
+
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=20)
     to_status = models.CharField(max_length=20)
     actor = models.ForeignKey(

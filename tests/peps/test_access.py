@@ -97,13 +97,17 @@ def test_the_caseload_lists_only_the_children_a_persona_may_open(
 
     response = client.get(reverse("peps:caseload"))
 
-    listed = {row.child.pk for row in response.context["rows"]}
     expected = {
         "social_worker": {child.pk},
+        "other_social_worker": set(),
         "link_teacher": {child.pk},
         "administrator": {child.pk, someone_elses.pk},
-    }.get(persona, set())
-    assert listed == expected
+    }.get(persona)
+    if expected is None:
+        # Without a caseload role there is no caseload page at all.
+        assert response.status_code == 404
+    else:
+        assert {row.child.pk for row in response.context["rows"]} == expected
 
 
 def test_a_child_granted_to_someone_opens_for_them_with_its_peps(client, outsider, pep):
@@ -116,23 +120,18 @@ def test_a_child_granted_to_someone_opens_for_them_with_its_peps(client, outside
     assert client.get(section_a).status_code == 404
 
 
-def test_a_designated_teacher_with_a_delegation_edits_the_school_sections_only(
+def test_a_designated_teacher_with_a_delegation_reaches_no_staff_screen(
     client, designated_teacher, pep
 ):
+    # A delegated teacher completes Sections B and D under /school/ (the delegation
+    # app); the staff screens, which show Sections A and C, stay closed to them.
+    assign_perm("peps.view_pep", designated_teacher, pep)
     assign_perm("peps.complete_school_section", designated_teacher, pep)
     client_for(client, designated_teacher)
 
     status = {name: client.get(url).status_code for name, url in _urls(pep).items()}
 
-    assert status == {
-        "child": 404,
-        "create": 404,
-        "pep": 200,
-        "section A": 404,
-        "section B": 200,
-        "section C": 404,
-        "section D": 200,
-    }
+    assert set(status.values()) == {404}
 
 
 def test_a_delegated_teacher_cannot_open_another_pep_of_the_same_child(

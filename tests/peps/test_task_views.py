@@ -140,4 +140,13 @@ def test_an_outsider_sees_no_tasks_even_if_assigned(client, outsider, pep):
 
     response = client_for(client, outsider).get(reverse("tasks:list"))
 
-    assert response.context["rows"] == []
+    assert response.status_code == 404
+
+
+def test_a_designated_teacher_is_sent_to_the_delegation_tray(
+    client, designated_teacher
+):
+    response = client_for(client, designated_teacher).get(reverse("tasks:list"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("delegation:tray")

@@ -173,14 +173,14 @@ def test_a_finalised_pep_offers_no_edit_links_to_its_social_worker(
 
 
 def test_the_pep_page_links_back_to_the_child_only_for_those_who_may_open_it(
-    client, social_worker, designated_teacher, pep
+    client, social_worker, governor, pep
 ):
     from guardian.shortcuts import assign_perm
 
-    assign_perm("peps.complete_school_section", designated_teacher, pep)
+    assign_perm("peps.view_pep", governor, pep)
     child_url = reverse("peps:child", args=[pep.child_id])
 
     client_for(client, social_worker)
     assert child_url in _page(client, pep)
-    client_for(client, designated_teacher)
+    client_for(client, governor)
     assert child_url not in _page(client, pep)
