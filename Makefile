@@ -40,7 +40,8 @@ check: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 	$(VENV)/bin/pip-audit --progress-spinner off --local --skip-editable $(PIP_AUDIT_FLAGS)
-	env -u PEP_PORTAL_INSECURE_LOCAL_HTTP -u DEBUG PEP_PORTAL_ENV=production \
+	env -u PEP_PORTAL_INSECURE_LOCAL_HTTP -u DEBUG -u DJANGO_ALLOW_ASYNC_UNSAFE \
+	  PEP_PORTAL_ENV=production \
 	  ALLOWED_HOSTS=pep.example.org \
 	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
