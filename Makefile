@@ -30,9 +30,22 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -q
 
+# Lint, then the security scans: bandit over the portal's code, pip-audit over the
+# installed dependencies, and Django's deployment checks under production settings.
+# pip-audit asks PyPI's JSON API about each installed version; a package it cannot
+# look up is listed as skipped. Set PIP_AUDIT_FLAGS=--strict to fail on that too.
+PIP_AUDIT_FLAGS ?=
+
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
+	$(VENV)/bin/pip-audit --progress-spinner off --local --skip-editable $(PIP_AUDIT_FLAGS)
+	env -u PEP_PORTAL_INSECURE_LOCAL_HTTP -u DEBUG -u DJANGO_ALLOW_ASYNC_UNSAFE \
+	  PEP_PORTAL_ENV=production \
+	  ALLOWED_HOSTS=pep.example.org \
+	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(VENV)/bin/ruff format .

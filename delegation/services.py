@@ -200,7 +200,7 @@ def delegation_retract(delegation: Delegation, by: User) -> Delegation:
         delegation.status = Delegation.Status.RETRACTED
         delegation.retracted_at = timezone.now()
         delegation.retracted_by = by
-        delegation.token_nonce = ""
+        delegation.token_nonce = ""  # nosec B105  # clears a token; not a password
         delegation.access_ended_at = delegation.retracted_at
         delegation.save()
         if delegation.teacher_id:

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapter import INVITATION_SESSION_KEY
+from audit.access import record_access
+from audit.uploads import private_file_response
 from delegation import access, rules, services
 from delegation.forms import (
     SECTION_D_STEPS,
@@ -122,6 +124,7 @@ def _task_context(request: HttpRequest, delegation: Delegation) -> dict[str, obj
 @login_required
 def task(request: HttpRequest, pk: int) -> HttpResponse:
     delegation = access.teacher_delegation(request.user, pk)
+    record_access(request, pep=delegation.pep, action="view_pep")
     context = _task_context(request, delegation)
     if context["editable"]:
         context["missing"] = rules.missing_parts(
@@ -243,16 +246,13 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "delegation/attachments.html", context)
 
 
-def _file_response(attachment: PupilVoiceAttachment) -> FileResponse:
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+def _file_response(
+    request: HttpRequest, attachment: PupilVoiceAttachment
+) -> FileResponse:
+    record_access(request, pep=attachment.pep, action="download_attachment")
+    return private_file_response(
+        attachment.file.open("rb"), attachment.original_name, attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 @login_required
@@ -261,7 +261,7 @@ def attachment_download(
 ) -> FileResponse:
     delegation = access.teacher_delegation(request.user, pk)
     attachment = access.teacher_attachment(delegation, attachment_pk)
-    return _file_response(attachment)
+    return _file_response(request, attachment)
 
 
 @login_required
@@ -279,7 +279,7 @@ def attachment_delete(
 
 @login_required
 def staff_attachment_download(request: HttpRequest, attachment_pk: int) -> FileResponse:
-    return _file_response(access.staff_attachment(request.user, attachment_pk))
+    return _file_response(request, access.staff_attachment(request.user, attachment_pk))
 
 
 # Teacher comments from a Microsoft Forms export
@@ -366,9 +366,12 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if delegation.status != Delegation.Status.SUBMITTED:
         raise Http404("Only a submitted school section can be downloaded.")
     document = SchoolSectionPdf(delegation)
+    record_access(request, pep=delegation.pep, action="download_pdf")
     response = HttpResponse(document.render(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
     return response
 
 

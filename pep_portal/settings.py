@@ -23,7 +23,7 @@ if ENVIRONMENT not in {"development", "production"}:
     )
 PRODUCTION = ENVIRONMENT == "production"
 
-DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789"  # noqa: S105 (refused in production)
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789"  # noqa: S105  # nosec B105  # refused in production
 if PRODUCTION:
     SECRET_KEY = env.text("SECRET_KEY")
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -34,9 +34,25 @@ else:
     SECRET_KEY = env.text("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
 DEBUG = env.flag("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, code and request data: never on a live service.
+    raise env.ConfigurationError("DEBUG must be off when PEP_PORTAL_ENV is production.")
+
+# Only the load test sets this: a production-like server on 127.0.0.1 over plain HTTP.
+# It turns off the HTTPS redirect and secure cookies, which `check --deploy` reports.
+INSECURE_LOCAL_HTTP = env.flag("PEP_PORTAL_INSECURE_LOCAL_HTTP", False)
 ALLOWED_HOSTS = env.words(
     "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
 )
+if (
+    PRODUCTION
+    and INSECURE_LOCAL_HTTP
+    and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost"}
+):
+    raise env.ConfigurationError(
+        "PEP_PORTAL_INSECURE_LOCAL_HTTP is for a server on 127.0.0.1 only: set "
+        "ALLOWED_HOSTS to 127.0.0.1 or localhost, or turn the flag off."
+    )
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
 
@@ -61,6 +77,7 @@ INSTALLED_APPS = [
     "delegation",
     "quality",
     "reporting",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pep_portal.middleware.SignedOutPostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -92,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "audit.context_processors.session_timeout",
             ],
         },
     },
@@ -173,7 +192,7 @@ ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = False
 ACCOUNT_LOGIN_TIMEOUT = 15 * 60
 # django-axes locks an account or an address after AXES_FAILURE_LIMIT failed passwords;
 # allauth's own failed-login limit stays above it as a back-stop.
-ACCOUNT_RATE_LIMITS = {
+ACCOUNT_RATE_LIMITS = {  # nosec B105  # rate limits, not passwords
     "login_failed": "20/m/ip,10/5m/key",
     "confirm_email": "1/30s/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -200,12 +219,15 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Scripts and styles only from the portal's own files: no inline <script>, style=""
+# or on…= handler runs, so markup that slips into a page cannot act.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
 )
 
-if PRODUCTION:
+if PRODUCTION and not INSECURE_LOCAL_HTTP:
     SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000)
@@ -285,10 +307,17 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"quality.tasks.*": {"queue": "pdf"}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Workers log through LOGGING below (JSON, redacted) instead of Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors are logged, never e-mailed: an error report carries request data.
+ADMINS: list[tuple[str, str]] = []
+MANAGERS: list[tuple[str, str]] = []
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "pep_portal.logging.RedactPersonalData"}},
     "formatters": {
         "json": {"()": "pep_portal.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -297,10 +326,13 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if PRODUCTION else "plain",
+            "filters": ["redact"],
         },
     },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's default handlers, which e-mail errors to ADMINS.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"level": "ERROR"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},

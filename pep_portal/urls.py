@@ -12,5 +12,6 @@ urlpatterns = [
     path("school/", include("delegation.urls")),
     path("quality/", include("quality.urls")),
     path("reports/", include("reporting.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

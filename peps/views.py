@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.roles import Role
+from audit.access import record_access
 from peps import access, forms, schedule, services
 from peps.imports.ssda903_codes import legal_status_label
 from peps.models import Child, Enrolment, Pep, School
@@ -149,6 +150,7 @@ def _school_summary(school: School) -> list[tuple[str, object]]:
 @login_required
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = access.get_child(request.user, child_id)
+    record_access(request, child=child, action="view_child")
 
     enrolment = (
         child.enrolments.filter(ended_on__isnull=True)
@@ -222,6 +224,7 @@ def _section_e(pep: Pep) -> Any:
 @login_required
 def pep_detail(request: HttpRequest, pep_id: int) -> HttpResponse:
     pep = access.get_pep(request.user, pep_id)
+    record_access(request, pep=pep, action="view_pep")
 
     editable = access.editable_sections(request.user, pep)
     sections = [
@@ -259,6 +262,7 @@ def section_edit(request: HttpRequest, pep_id: int, letter: str) -> HttpResponse
 
     conflict = False
     if request.method != "POST":
+        record_access(request, pep=pep, action="view_pep")
         editor = forms.SectionEditor(layout, pep)
     elif "add_row" in request.POST:
         data = layout.with_another_row(request.POST, request.POST["add_row"])

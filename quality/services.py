@@ -292,7 +292,7 @@ def pep_approve(pep: Pep, actor: User) -> PublishedPep:
 
     # Stored now so that later changes to the bands do not rewrite this rating.
     rating = section_e_rating(section)
-    assert rating is not None  # every score is present: checked above
+    assert rating is not None  # nosec B101  # every score is present: checked above
     section.social_care_total = rating.social_care
     section.social_care_band = rating.social_care_band
     section.education_total = rating.education

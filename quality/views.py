@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
+from audit.access import record_access
+from audit.uploads import private_file_response
 from peps import access as pep_access
 from peps.models import Pep
 from quality import access, services, workflow
@@ -58,6 +60,7 @@ def _actions(request: HttpRequest, pep: Pep) -> list[Action]:
 def review(request: HttpRequest, pep_id: int) -> HttpResponse:
     """The whole PEP, read-only, with the workflow's moves open to this person."""
     pep = pep_access.get_pep(request.user, pep_id)
+    record_access(request, pep=pep, action="view_pep")
 
     context = {
         "pep": pep,
@@ -223,6 +226,8 @@ def section_e(request: HttpRequest, pep_id: int) -> HttpResponse:
     """Section E and the 22-point rubric, for the link teacher."""
     pep = pep_access.get_pep(request.user, pep_id)
     pep_access.require_editable(request.user, pep, "E")
+    if request.method == "GET":
+        record_access(request, pep=pep, action="view_pep")
     section, _ = SectionE.objects.get_or_create(
         pep=pep,
         defaults={"link_teacher": services.link_teacher_for(pep)},
@@ -414,11 +419,11 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     logger.info(
         "Published PEP %s downloaded by user %s", publication.pk, request.user.pk
     )
-    return FileResponse(
+    record_access(request, pep=publication.pep_id, action="download_pdf")
+    return private_file_response(
         publication.file.open("rb"),
-        as_attachment=True,
-        filename=f"PEP-{publication.pep_id}-version-{publication.version}.pdf",
-        content_type="application/pdf",
+        f"PEP-{publication.pep_id}-version-{publication.version}.pdf",
+        "application/pdf",
     )
 
 

@@ -46,6 +46,7 @@ OPEN_TO_ANYONE_SIGNED_IN = (
     "/admin/login/",
     "/admin/logout/",
     "/people/accessibility/",
+    "/audit/keepalive/",
 )
 KNOWN_EXCEPTIONS: set[str] = set()
 # Lists of the signed-in person's own items, open to everyone: their bodies are checked.
