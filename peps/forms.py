@@ -108,7 +108,8 @@ class GovukDateField(DateInputField):
             if len(parts[2]) != 4:
                 raise ValueError("The year must have four digits.")
             entered = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
+            # A day or month too large for the machine is as unreal as 31 February.
             raise ValidationError(
                 f"{capfirst(self.subject)} must be a real date", code="invalid"
             ) from None
