@@ -66,7 +66,8 @@ class Dashboard:
 
     @property
     def window(self) -> measures.TermWindow:
-        assert self.term is not None
+        if self.term is None:
+            raise Http404("No term covers that date.")
         return measures.TermWindow.of(self.term)
 
     def query(self, **changes: Any) -> str:
