@@ -74,8 +74,12 @@ def peps_for(user: User) -> QuerySet[Pep]:
         return Pep.objects.all()
     reach = Q(child__in=children_for(user))
     if user.has_role(*STAFF_ROLES):
-        granted = PepUserObjectPermission.objects.filter(user=user).values(
-            "content_object_id"
+        # A grant that came with a delegated school section opens only the school
+        # pages, even for someone who also holds a staff role.
+        granted = (
+            PepUserObjectPermission.objects.filter(user=user)
+            .exclude(content_object__delegations__teacher=user)
+            .values("content_object_id")
         )
         reach |= Q(pk__in=granted)
     return Pep.objects.filter(reach).distinct()

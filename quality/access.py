@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from delegation import rules as delegation_rules
+from delegation.models import Delegation
 from peps import access as pep_access
-from peps.models import Pep, PepUserObjectPermission, SchoolStaff
+from peps.models import Pep, SchoolStaff
 from quality.facts import school_delegates
 from quality.models import PublishedPep
 from quality.workflow import Actor, Status
@@ -67,10 +70,19 @@ def _designated_teacher_schools(user: User) -> QuerySet[SchoolStaff]:
     ).values("school_id")
 
 
-def _granted_pep_ids(user: User) -> QuerySet[PepUserObjectPermission]:
-    # A delegation grants its teacher the PEP while it lasts (see delegation.rules);
-    # staff screens ignore these grants, the published PDF honours them.
-    return PepUserObjectPermission.objects.filter(user=user).values("content_object_id")
+def _granted_pep_ids(user: User) -> QuerySet[Delegation]:
+    # A delegated teacher may download the PEP while their delegation is readable
+    # (see delegation.rules), checked on the delegation's own dates rather than on
+    # grants that the nightly job removes, so access ends on time even without it.
+    now = timezone.now()
+    live = Q(status=Delegation.Status.ASSIGNED, expires_at__gt=now)
+    recently_submitted = Q(
+        status=Delegation.Status.SUBMITTED,
+        submitted_at__gt=now - delegation_rules.SUBMITTED_KEPT_FOR,
+    )
+    return Delegation.objects.filter(live | recently_submitted, teacher=user).values(
+        "pep_id"
+    )
 
 
 def publications_for(user: User) -> QuerySet[PublishedPep]:

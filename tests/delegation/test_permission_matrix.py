@@ -38,6 +38,7 @@ from peps.models import (
     Target,
 )
 from tests import factories
+from tests.conftest import client_for
 from tests.delegation.helpers import delegate
 
 TEXT_VALUES = ("general", "section-b", "progress", "targets", "a", "c", "b", "d", "x")
@@ -363,3 +364,22 @@ def test_the_attendance_snapshot_would_notice_a_change(world):
     SectionD.objects.filter(pep=world.other_pep).update(current_attendance=Decimal("1"))
 
     assert snapshot(world) != before
+
+
+def test_staff_sent_a_school_section_reach_only_the_school_pages(
+    client, pep, administrator
+):
+    from django.contrib.auth.models import Group
+
+    headteacher = factories.UserFactory()
+    headteacher.groups.add(Group.objects.get_or_create(name="headteacher")[0])
+    delegation = delegate(pep, headteacher, administrator)
+    client_for(client, headteacher)
+
+    assert (
+        client.get(reverse("delegation:task", args=[delegation.pk])).status_code == 200
+    )
+    for name in ("peps:pep", "quality:review"):
+        assert client.get(reverse(name, args=[pep.pk])).status_code == 404
+    section_c = reverse("peps:section_edit", args=[pep.pk, "C"])
+    assert client.get(section_c).status_code == 404

@@ -10,15 +10,17 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
+from django.utils import timezone
 
 from accounts.roles import Role
+from delegation.models import Delegation
 from peps.models import Contact, SchoolStaff
 from quality import services
 from quality.bands import DEFAULT_BANDS
 from quality.models import Band, CarerCopy, PublishedPep, SectionE, Transition
 from tests import factories
 from tests.conftest import client_for
+from tests.delegation.helpers import delegate
 
 FULL_SCORES = {
     "score_a": 2,
@@ -412,12 +414,30 @@ def test_designated_teacher_of_the_school_downloads_the_pdf(
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_delegated_teacher_downloads_the_pdf(client, publication, designated_teacher):
-    assign_perm("peps.complete_school_section", designated_teacher, publication.pep)
+def test_delegated_teacher_downloads_the_pdf(
+    client, publication, designated_teacher, administrator
+):
+    delegate(publication.pep, designated_teacher, administrator)
 
     response = client_for(client, designated_teacher).get(download_url(publication))
 
     assert response.status_code == 200
+
+
+def test_the_delegated_teacher_cannot_download_thirty_days_after_submitting(
+    client, publication, designated_teacher, administrator
+):
+    delegation = delegate(publication.pep, designated_teacher, administrator)
+    # The nightly job has not run, so the grants are still in place: the dates
+    # on the delegation itself must end the access.
+    Delegation.objects.filter(pk=delegation.pk).update(
+        status=Delegation.Status.SUBMITTED,
+        submitted_at=timezone.now() - datetime.timedelta(days=31),
+    )
+
+    response = client_for(client, designated_teacher).get(download_url(publication))
+
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["social_worker", "link_teacher", "administrator"])
