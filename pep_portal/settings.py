@@ -288,6 +288,17 @@ else:
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "PEP Portal <pep-portal@localhost>")
 
 REDIS_URL = env.text("REDIS_URL", "")
+# Rate limits and lock-outs must be counted across every web process, so with Redis
+# they share its cache; the embedded default runs one process, where memory will do.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pep-portal",
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _queue = VAR_DIR / "celery" / "queue"

@@ -108,6 +108,8 @@ class GovukDateField(DateInputField):
             if len(parts[2]) != 4:
                 raise ValueError("The year must have four digits.")
             entered = date(year, month, day)
+            if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+                raise ValueError("Outside the years a PEP can concern.")
         except (ValueError, OverflowError):
             # A day or month too large for the machine is as unreal as 31 February.
             raise ValidationError(
@@ -116,6 +118,10 @@ class GovukDateField(DateInputField):
 
         self.run_validators(entered)
         return entered
+
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
 
 
 def model_date_field(

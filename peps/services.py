@@ -82,6 +82,12 @@ def pep_create(
 
     docs/pep-lifecycle.md lists what is carried over and what starts blank.
     """
+    # One PEP creation per child at a time, so that a form sent twice at once
+    # cannot make two PEPs for one meeting.
+    Child.objects.select_for_update().filter(pk=child.pk).exists()
+    if child.peps.filter(meeting_date=meeting_date).exists():
+        raise ValueError("This child already has a PEP meeting on that date.")
+
     previous = (
         child.peps.filter(meeting_date__lte=meeting_date)
         .order_by("-meeting_date", "-id")

@@ -191,6 +191,12 @@ def pep_create(request: HttpRequest, child_id: int) -> HttpResponse:
         today=timezone.localdate(),
     )
     if form.is_bound and form.is_valid():
+        if child.peps.filter(meeting_date=form.cleaned_data["meeting_date"]).exists():
+            # Most often the same form sent twice: one meeting, one PEP.
+            form.add_error(
+                "meeting_date", "This child already has a PEP meeting on that date"
+            )
+    if form.is_bound and form.is_valid():
         pep = services.pep_create(
             child,
             form.cleaned_data["meeting_date"],

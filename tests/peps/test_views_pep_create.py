@@ -160,3 +160,25 @@ def test_a_meeting_before_care_or_far_ahead_is_refused(
 
     assert message in response.content.decode()
     assert not Pep.objects.exists()
+
+
+def test_the_same_form_sent_twice_makes_one_pep(client, social_worker, child):
+    _entered_care(child, datetime.date(2025, 3, 3))
+    client_for(client, social_worker)
+
+    _create(client, child, "17", "3", "2025")
+    second = _create(client, child, "17", "3", "2025")
+
+    assert Pep.objects.filter(child=child).count() == 1
+    assert "already has a PEP meeting on that date" in second.content.decode()
+
+
+def test_a_year_beyond_any_pep_is_refused_without_a_server_error(
+    client, social_worker, child
+):
+    client_for(client, social_worker)
+
+    response = _create(client, child, "31", "12", "9999")
+
+    assert response.status_code == 200
+    assert "must be a real date" in response.content.decode()
