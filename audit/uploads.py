@@ -10,6 +10,11 @@ spreadsheets, documents) goes through here:
   so a stored file's name reveals nothing and cannot be guessed or chosen.
 - `private_file_response` serves a stored file as a download that the browser may not
   render, sniff, run scripts in or cache.
+
+TODO: `delegation/uploads.py` still checks pupil-voice uploads with its own
+`check_upload` (which also opens images with Pillow and looks for a PDF's end
+marker); fold those two checks into this module and have delegation call it, then
+this mark can go.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Team
 from accounts.roles import Role
+from audit.access import record_export
 from peps import access
 from reporting import exports, facts, measures, tasks
 from reporting.audiences import Audience, audience_for
@@ -717,7 +718,9 @@ def pep_list(request: HttpRequest, measure: str, outcome: str) -> HttpResponse:
 
     if _wants_export(request):
         rows, _ = fetch(None, 0)
-        return _render(request, board, "", [table_of(rows)], {})
+        response = _render(request, board, "", [table_of(rows)], {})
+        record_export(request, (row.child_id for row in rows if row.child_id))
+        return response
 
     page = _page(request, fetch)
     return _render(
@@ -790,7 +793,9 @@ def child_list(request: HttpRequest, name: str) -> HttpResponse:
 
     if _wants_export(request):
         rows, _ = fetch(None, 0)
-        return _render(request, board, "", [table_of(rows)], {})
+        response = _render(request, board, "", [table_of(rows)], {})
+        record_export(request, (row.child_id for row in rows if row.child_id))
+        return response
 
     page = _page(request, fetch)
     return _render(
@@ -851,7 +856,9 @@ def priorities(request: HttpRequest) -> HttpResponse:
 
     if _wants_export(request):
         rows, _ = fetch(None, 0)
-        return _render(request, board, "", [table_of(rows)], {})
+        response = _render(request, board, "", [table_of(rows)], {})
+        record_export(request, (row.child_id for row in rows if row.child_id))
+        return response
 
     page = _page(request, fetch)
     return _render(

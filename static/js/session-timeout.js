@@ -10,6 +10,11 @@
 //
 // Without JavaScript nothing here runs: the session still ends on the server, and
 // the sign-in page explains what happened to a form posted too late.
+//
+// TODO: Each tab keeps its own clock, so a tab left alone goes to the sign-in page
+// even while the person works in another tab (sign-in then sends them straight
+// back, as the session is still alive). Share the deadline between tabs (for
+// example with a BroadcastChannel) and this mark can go.
 
 const WARN_BEFORE_SECONDS = 120;
 

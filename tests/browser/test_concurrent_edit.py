@@ -17,7 +17,13 @@ from peps.models import SectionC
 from peps.services import CONFLICT_MESSAGE
 from tests.trust.browser import console_errors, sign_in
 
-pytestmark = pytest.mark.browser
+# The live server needs committed data, so each test empties the database after
+# itself; serialized_rollback puts back what migrations seeded (terms, bands, roles)
+# for the tests that come after.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 FIELD = "textarea[name=care_plan_summary]"
 

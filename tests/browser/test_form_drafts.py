@@ -12,7 +12,14 @@ from pep_portal.middleware import SIGNED_OUT_POST_MESSAGE
 from tests.trust import draft_urls
 from tests.trust.browser import console_errors, end_sessions, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.trust.draft_urls")]
+# The live server needs committed data, so each test empties the database after
+# itself; serialized_rollback puts back what migrations seeded (terms, bands, roles)
+# for the tests that come after.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.urls("tests.trust.draft_urls"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 RESTORED = "We restored what you typed before you were signed out"
 NOT_RESTORED = "What you typed before you were signed out could not be put back"

@@ -16,10 +16,16 @@ from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Backups use pg_dump and pg_restore: PostgreSQL only, not SQLite.",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="Backups use pg_dump and pg_restore: PostgreSQL only, not SQLite.",
+    ),
+    # pg_dump needs committed rows. No serialized_rollback: after the browser tests
+    # that run before these and do not use it, restoring would clash with the rows
+    # their flush re-created.
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _load_backup_module():
