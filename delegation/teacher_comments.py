@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 500
+MAX_TEXT_CHARACTERS = 2_000_000
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -503,9 +504,23 @@ def _worksheet_rows(
         sheet = workbook.worksheets[0]
         # The stored dimensions can be stale; reading without them reads every row.
         sheet.reset_dimensions()
+        text_read = 0
         try:
             for row_number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-                yield row_number, _trimmed([_cell_text(value) for value in values])
+                cells = _trimmed([_cell_text(value) for value in values])
+                # A small workbook can repeat one long shared string in every cell;
+                # count what it expands to, not what it weighs.
+                text_read += sum(len(cell) for cell in cells)
+                if text_read > MAX_TEXT_CHARACTERS:
+                    raise _Refusal(
+                        "too_much_text",
+                        f"The workbook {shown_name} holds far more text than a "
+                        "teacher-comment export. Save just the responses sheet and "
+                        "upload it again.",
+                    )
+                yield row_number, cells
+        except _Refusal:
+            raise
         except Exception as error:
             logger.info("openpyxl could not read a sheet: %s", type(error).__name__)
             raise _Refusal(

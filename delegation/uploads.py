@@ -99,10 +99,14 @@ def check_upload(uploaded: UploadedFile) -> CheckedUpload:
     )
 
 
+MAX_IMAGE_PIXELS = 40_000_000
+
+
 def _verify_image(data: bytes, content_type: str, name: str) -> None:
     try:
         with Image.open(io.BytesIO(data)) as image:
             image_format = image.format
+            width, height = image.size
             image.verify()
     except (
         UnidentifiedImageError,
@@ -114,6 +118,14 @@ def _verify_image(data: bytes, content_type: str, name: str) -> None:
         raise ValidationError(
             f"The file {name} could not be read as an image. It may be damaged."
         ) from error
+    if width * height > MAX_IMAGE_PIXELS:
+        # A tiny file can hold a huge blank picture that costs the PDF worker
+        # gigabytes to draw.
+        raise ValidationError(
+            f"The picture {name} is {width} by {height} pixels. Pictures may have "
+            f"at most {MAX_IMAGE_PIXELS // 1_000_000} million pixels: make it smaller "
+            "and upload it again."
+        )
     if image_format != PILLOW_FORMATS[content_type]:
         raise ValidationError(
             f"The file {name} could not be read as an image. It may be damaged."

@@ -857,3 +857,36 @@ def test_logs_hold_counts_but_no_names(caplog):
     assert "Refused a teacher-comment file of 0 bytes: empty" in logged
     assert "Emma" not in logged
     assert "Bloggs" not in logged
+
+
+def test_a_workbook_whose_shared_text_expands_too_far_is_refused():
+    # openpyxl writes repeated text once, as a shared string: 400 rows of one
+    # 10,000-character comment weigh little packed but expand to 4 million characters.
+    long_comment = "Reads widely and with growing confidence. " * 240
+    rows = [
+        [
+            "",
+            "",
+            "",
+            "",
+            "",
+            "Emma Smith",
+            f"Subject {n}",
+            "5",
+            "6",
+            "6",
+            "Yes",
+            "Yes",
+            long_comment,
+            "Keep reading",
+        ]
+        for n in range(400)
+    ]
+    data = xlsx_bytes(rows)
+    assert len(data) < 200_000
+
+    result = parse(data, filename="comments.xlsx")
+
+    (message,) = result.errors
+    assert "holds far more text than a teacher-comment export" in message
+    assert result.rows == ()

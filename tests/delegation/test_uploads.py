@@ -200,3 +200,16 @@ def test_an_attachment_is_not_served_to_anyone_else(
         client_for(client, person)
         assert client.get(staff_path).status_code == 404
         assert client.get(own_path).status_code == 404
+
+
+def test_a_small_file_holding_a_huge_picture_is_refused(teacher_client, delegation):
+    buffer = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buffer, format="PNG")
+    assert len(buffer.getvalue()) < 200_000
+
+    response = upload(
+        teacher_client, delegation, "blank.png", buffer.getvalue(), "image/png"
+    )
+
+    assert "is 9000 by 9000 pixels" in response.content.decode()
+    assert not PupilVoiceAttachment.objects.exists()
