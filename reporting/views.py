@@ -156,6 +156,31 @@ def _page(request: HttpRequest, fetch: Callable[[int, int], tuple[list, int]]) -
     return page
 
 
+def _list_response(
+    request: HttpRequest,
+    board: Dashboard,
+    fetch: Callable[[int | None, int], tuple[list, int]],
+    table_of: Callable[[list], Table],
+    title: str,
+    slug: str,
+) -> HttpResponse:
+    """A drill-down list: one page of it, or all of it as an export."""
+    if _wants_export(request):
+        rows, _ = fetch(None, 0)
+        response = _render(request, board, "", [table_of(rows)], {})
+        record_export(request, (row.child_id for row in rows if row.child_id))
+        return response
+
+    page = _page(request, fetch)
+    return _render(
+        request,
+        board,
+        "reporting/list.html",
+        [table_of(page.object_list)],
+        {"page": page, "title": title, "slug": slug},
+    )
+
+
 class _Counted:
     """Stands in for a list of `total` rows so that Paginator can number pages."""
 
@@ -716,20 +741,7 @@ def pep_list(request: HttpRequest, measure: str, outcome: str) -> HttpResponse:
             )
         return table
 
-    if _wants_export(request):
-        rows, _ = fetch(None, 0)
-        response = _render(request, board, "", [table_of(rows)], {})
-        record_export(request, (row.child_id for row in rows if row.child_id))
-        return response
-
-    page = _page(request, fetch)
-    return _render(
-        request,
-        board,
-        "reporting/list.html",
-        [table_of(page.object_list)],
-        {"page": page, "title": title, "slug": "peps"},
-    )
+    return _list_response(request, board, fetch, table_of, title, "peps")
 
 
 @login_required
@@ -791,20 +803,7 @@ def child_list(request: HttpRequest, name: str) -> HttpResponse:
             )
         return table
 
-    if _wants_export(request):
-        rows, _ = fetch(None, 0)
-        response = _render(request, board, "", [table_of(rows)], {})
-        record_export(request, (row.child_id for row in rows if row.child_id))
-        return response
-
-    page = _page(request, fetch)
-    return _render(
-        request,
-        board,
-        "reporting/list.html",
-        [table_of(page.object_list)],
-        {"page": page, "title": title, "slug": "children"},
-    )
+    return _list_response(request, board, fetch, table_of, title, "children")
 
 
 @login_required
@@ -854,20 +853,7 @@ def priorities(request: HttpRequest) -> HttpResponse:
             )
         return table
 
-    if _wants_export(request):
-        rows, _ = fetch(None, 0)
-        response = _render(request, board, "", [table_of(rows)], {})
-        record_export(request, (row.child_id for row in rows if row.child_id))
-        return response
-
-    page = _page(request, fetch)
-    return _render(
-        request,
-        board,
-        "reporting/list.html",
-        [table_of(page.object_list)],
-        {"page": page, "title": title, "slug": "priorities"},
-    )
+    return _list_response(request, board, fetch, table_of, title, "priorities")
 
 
 @login_required
