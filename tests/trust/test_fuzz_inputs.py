@@ -363,19 +363,19 @@ FORM_VALUES = st.one_of(
 def _post_into(client, url: str, data) -> int:
     from benchmarks.load.html_forms import main_form
 
+    # Drawn before the page is read, and by position rather than by field name: an
+    # earlier example's save can add rows, and what is drawn must not depend on that.
+    picks = data.draw(
+        st.dictionaries(
+            st.integers(min_value=0, max_value=999), FORM_VALUES, max_size=40
+        )
+    )
+
     page = client.get(url)
     assert page.status_code == 200, url
     form = main_form(page.content.decode())
     names = sorted({name for name, _ in form.data() if name != "csrfmiddlewaretoken"})
-    # Earlier examples may have saved rows, so the page's fields can differ from one
-    # example to the next; drawing positions rather than names keeps the drawing
-    # itself the same shape every time, as the fuzzer requires.
-    by_position = data.draw(
-        st.dictionaries(st.integers(0, 199), FORM_VALUES, max_size=40)
-    )
-    chosen = {
-        names[position % len(names)]: value for position, value in by_position.items()
-    }
+    chosen = {names[position % len(names)]: value for position, value in picks.items()}
     sent: dict[str, list[str]] = {}
     for name, value in form.data():
         sent.setdefault(name, []).append(chosen.get(name, value))
