@@ -137,7 +137,9 @@ def store_private(
         raise ValueError("The upload changed between checking and storing it.")
 
     stored = private_storage().save(name, File(io.BytesIO(data)))
-    logger.info("Stored a private %s of %d bytes", checked.kind.name, checked.size)
+    logger.info(
+        "Stored a private .%s file of %d bytes", checked.kind.extension, checked.size
+    )
     return stored
 
 

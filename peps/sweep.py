@@ -230,7 +230,9 @@ def _write_due_dates(changes: dict[int, date | None]) -> None:
         with connection.cursor() as cursor:
             for batch in _batches(items, WRITE_BATCH):
                 cursor.execute(
-                    f"UPDATE {table} AS child SET {column} = change.due_on "  # noqa: S608  # nosec B608  # names quoted by Django, values bound
+                    # Table and column names come from Django, values are bound.
+                    f"UPDATE {table} AS child "  # noqa: S608
+                    f"SET {column} = change.due_on "
                     "FROM unnest(%s::bigint[], %s::date[]) AS change(id, due_on) "
                     "WHERE child.id = change.id",
                     [[pk for pk, _ in batch], [due for _, due in batch]],

@@ -120,7 +120,8 @@ class Command(BaseCommand):
         if options["refill"] or Child.objects.count() != children:
             self._empty()
             started = time.perf_counter()
-            invented = random.Random(options["seed"])  # noqa: S311  # nosec B311  # not a secret
+            # Invented data for a benchmark, not a secret.
+            invented = random.Random(options["seed"])  # noqa: S311  # nosec B311
             Filler(as_of, invented).fill(children)
             self.stdout.write(f"Filled in {time.perf_counter() - started:.1f} s")
         else:

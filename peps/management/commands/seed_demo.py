@@ -42,7 +42,8 @@ from peps.models import (
 )
 from peps.services import current_school, pep_create
 
-DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105  # nosec B105  # published on purpose: demo only
+# Published on purpose: demo accounts only, and seed_demo refuses production.
+DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105  # nosec B105
 SOCIAL_WORKER_EMAIL = "sam.social@example.org"
 DESIGNATED_TEACHER_EMAIL = "dee.teacher@example.org"
 HEADTEACHER_EMAIL = "hana.head@example.org"
