@@ -217,13 +217,10 @@ def pep_create(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _section_e(pep: Pep) -> Any:
-    """What the quality app shows as Section E, or None before it can."""
-    try:
-        from quality.services import quality_summary
-    except ImportError:
-        # TODO: Section E shows "Not yet quality-assured" because the quality app
-        # has no quality_summary(pep) yet; drop this fallback when it has one.
-        return None
+    """What the quality app shows as Section E."""
+    # Imported here: the quality app builds on this one, which must load first.
+    from quality.services import quality_summary
+
     return quality_summary(pep)
 
 
