@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,56 +14,190 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='JobFailure',
+            name="JobFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_name', models.CharField(max_length=200)),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='latest task id')),
-                ('args_repr', models.CharField(blank=True, max_length=500, verbose_name='arguments')),
-                ('exception_class', models.CharField(max_length=200)),
-                ('message', models.TextField(blank=True)),
-                ('first_seen', models.DateTimeField()),
-                ('last_seen', models.DateTimeField(db_index=True)),
-                ('count', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("task_name", models.CharField(max_length=200)),
+                (
+                    "task_id",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="latest task id"
+                    ),
+                ),
+                (
+                    "args_repr",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="arguments"
+                    ),
+                ),
+                ("exception_class", models.CharField(max_length=200)),
+                ("message", models.TextField(blank=True)),
+                ("first_seen", models.DateTimeField()),
+                ("last_seen", models.DateTimeField(db_index=True)),
+                ("count", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'ordering': ['-last_seen', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('task_name', 'args_repr', 'exception_class'), name='one_job_failure_per_task_args_and_error')],
+                "ordering": ["-last_seen", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("task_name", "args_repr", "exception_class"),
+                        name="one_job_failure_per_task_args_and_error",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('child_id', models.BigIntegerField()),
-                ('pep_id', models.BigIntegerField(blank=True, null=True)),
-                ('action', models.CharField(choices=[('view_child', "Viewed the child's record"), ('view_pep', 'Viewed a PEP'), ('download_pdf', 'Downloaded a PEP as PDF'), ('download_attachment', 'Downloaded an attachment'), ('export', 'Included in an export')], max_length=30)),
-                ('path_name', models.CharField(blank=True, help_text='The URL name, never the URL.', max_length=120, verbose_name='page')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('user', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("child_id", models.BigIntegerField()),
+                ("pep_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view_child", "Viewed the child's record"),
+                            ("view_pep", "Viewed a PEP"),
+                            ("download_pdf", "Downloaded a PEP as PDF"),
+                            ("download_attachment", "Downloaded an attachment"),
+                            ("export", "Included in an export"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "path_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The URL name, never the URL.",
+                        max_length=120,
+                        verbose_name="page",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['child_id', '-at'], name='audit_acces_child_i_c42693_idx'), models.Index(fields=['user', '-at'], name='audit_acces_user_id_b4739b_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["child_id", "-at"],
+                        name="audit_acces_child_i_c42693_idx",
+                    ),
+                    models.Index(
+                        fields=["user", "-at"], name="audit_acces_user_id_b4739b_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PermissionChange',
+            name="PermissionChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('subject_group', models.CharField(blank=True, max_length=150)),
-                ('kind', models.CharField(choices=[('object_granted', 'Granted on one record'), ('object_revoked', 'Removed from one record'), ('group_added', 'Role given'), ('group_removed', 'Role taken away'), ('permission_added', 'Permission given'), ('permission_removed', 'Permission taken away'), ('account_changed', 'Account access changed')], max_length=30)),
-                ('permission', models.CharField(blank=True, help_text="app_label.codename, or the flag's name.", max_length=200)),
-                ('object_type', models.CharField(blank=True, max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('detail', models.CharField(blank=True, max_length=200)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, help_text='Who made the change; empty for imports and background jobs.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject_user', models.ForeignKey(blank=True, db_constraint=False, help_text="Whose access changed; empty when a whole group's grant changed.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("subject_group", models.CharField(blank=True, max_length=150)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("object_granted", "Granted on one record"),
+                            ("object_revoked", "Removed from one record"),
+                            ("group_added", "Role given"),
+                            ("group_removed", "Role taken away"),
+                            ("permission_added", "Permission given"),
+                            ("permission_removed", "Permission taken away"),
+                            ("account_changed", "Account access changed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "permission",
+                    models.CharField(
+                        blank=True,
+                        help_text="app_label.codename, or the flag's name.",
+                        max_length=200,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("detail", models.CharField(blank=True, max_length=200)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text=(
+                            "Who made the change; empty for imports and background "
+                            "jobs."
+                        ),
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject_user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text=(
+                            "Whose access changed; empty when a whole group's grant "
+                            "changed."
+                        ),
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['subject_user', '-at'], name='audit_permi_subject_ffae35_idx'), models.Index(fields=['object_type', 'object_id'], name='audit_permi_object__6f457d_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_user", "-at"],
+                        name="audit_permi_subject_ffae35_idx",
+                    ),
+                    models.Index(
+                        fields=["object_type", "object_id"],
+                        name="audit_permi_object__6f457d_idx",
+                    ),
+                ],
             },
         ),
     ]

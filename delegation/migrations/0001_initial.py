@@ -7,76 +7,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('peps', '0001_initial'),
+        ("peps", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Delegation',
+            name="Delegation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name="designated teacher's e-mail address")),
-                ('status', models.CharField(choices=[('assigned', 'Assigned'), ('retracted', 'Retracted'), ('submitted', 'Submitted'), ('expired', 'Expired')], default='assigned', max_length=20)),
-                ('assigned_at', models.DateTimeField()),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('retracted_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField()),
-                ('access_ended_at', models.DateTimeField(blank=True, null=True)),
-                ('token_nonce', models.CharField(default=delegation.models.new_nonce, max_length=40)),
-                ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delegations', to='peps.pep')),
-                ('retracted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('teacher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='delegations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254,
+                        verbose_name="designated teacher's e-mail address",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Assigned"),
+                            ("retracted", "Retracted"),
+                            ("submitted", "Submitted"),
+                            ("expired", "Expired"),
+                        ],
+                        default="assigned",
+                        max_length=20,
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField()),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("retracted_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField()),
+                ("access_ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "token_nonce",
+                    models.CharField(
+                        default=delegation.models.new_nonce, max_length=40
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="delegations",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "retracted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="delegations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assigned_at', '-id'],
+                "ordering": ["-assigned_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CarerCopy',
+            name="CarerCopy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('sent_at', models.DateTimeField()),
-                ('contact', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='peps.contact')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('delegation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carer_copies', to='delegation.delegation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="peps.contact",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="carer_copies",
+                        to="delegation.delegation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'carer copies',
-                'ordering': ['-sent_at'],
+                "verbose_name_plural": "carer copies",
+                "ordering": ["-sent_at"],
             },
         ),
         migrations.CreateModel(
-            name='TeacherCommentImport',
+            name="TeacherCommentImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200)),
-                ('rows', models.JSONField(default=list)),
-                ('rejected', models.JSONField(default=list)),
-                ('warnings', models.JSONField(default=list)),
-                ('ignored_headings', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('delegation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pending_import', to='delegation.delegation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200)),
+                ("rows", models.JSONField(default=list)),
+                ("rejected", models.JSONField(default=list)),
+                ("warnings", models.JSONField(default=list)),
+                ("ignored_headings", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pending_import",
+                        to="delegation.delegation",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='delegation',
-            index=models.Index(fields=['teacher', 'status'], name='delegation__teacher_fb4447_idx'),
+            model_name="delegation",
+            index=models.Index(
+                fields=["teacher", "status"], name="delegation__teacher_fb4447_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='delegation',
-            index=models.Index(fields=['status', 'expires_at'], name='delegation__status_ad84fe_idx'),
+            model_name="delegation",
+            index=models.Index(
+                fields=["status", "expires_at"], name="delegation__status_ad84fe_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delegation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'assigned')), fields=('pep',), name='one_assigned_delegation_per_pep'),
+            model_name="delegation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "assigned")),
+                fields=("pep",),
+                name="one_assigned_delegation_per_pep",
+            ),
         ),
     ]

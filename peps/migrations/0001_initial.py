@@ -7,979 +7,3724 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('local_child_id', models.CharField(max_length=10, unique=True, verbose_name='local child identifier')),
-                ('forename', models.CharField(blank=True, max_length=100)),
-                ('surname', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], max_length=1)),
-                ('ethnicity', models.CharField(blank=True, max_length=4)),
-                ('upn', models.CharField(blank=True, max_length=13, verbose_name='unique pupil number')),
-                ('is_mother', models.BooleanField(blank=True, null=True)),
-                ('mother_child_date_of_birth', models.DateField(blank=True, null=True)),
-                ('sdq_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='SDQ score')),
-                ('sdq_reason', models.CharField(blank=True, max_length=4, verbose_name='reason for no SDQ score')),
-                ('referral_received_on', models.DateField(blank=True, null=True)),
-                ('care_started_on', models.DateField(blank=True, null=True)),
-                ('next_pep_due_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('social_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='caseload', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "local_child_id",
+                    models.CharField(
+                        max_length=10,
+                        unique=True,
+                        verbose_name="local child identifier",
+                    ),
+                ),
+                ("forename", models.CharField(blank=True, max_length=100)),
+                ("surname", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")],
+                        max_length=1,
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=4)),
+                (
+                    "upn",
+                    models.CharField(
+                        blank=True, max_length=13, verbose_name="unique pupil number"
+                    ),
+                ),
+                ("is_mother", models.BooleanField(blank=True, null=True)),
+                ("mother_child_date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sdq_score",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="SDQ score"
+                    ),
+                ),
+                (
+                    "sdq_reason",
+                    models.CharField(
+                        blank=True, max_length=4, verbose_name="reason for no SDQ score"
+                    ),
+                ),
+                ("referral_received_on", models.DateField(blank=True, null=True)),
+                ("care_started_on", models.DateField(blank=True, null=True)),
+                ("next_pep_due_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="caseload",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'children',
-                'ordering': ['surname', 'forename', 'local_child_id'],
+                "verbose_name_plural": "children",
+                "ordering": ["surname", "forename", "local_child_id"],
             },
         ),
         migrations.CreateModel(
-            name='CareEpisode',
+            name="CareEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(verbose_name='date episode commenced')),
-                ('reason_for_new_episode', models.CharField(max_length=2)),
-                ('legal_status', models.CharField(max_length=3)),
-                ('category_of_need', models.CharField(max_length=3)),
-                ('placement_type', models.CharField(max_length=3)),
-                ('placement_provider', models.CharField(blank=True, max_length=4)),
-                ('placement_postcode', models.CharField(blank=True, max_length=10)),
-                ('home_postcode', models.CharField(blank=True, max_length=10)),
-                ('placement_urn', models.CharField(blank=True, max_length=8, verbose_name='placement Ofsted URN')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='date episode ceased')),
-                ('reason_ceased', models.CharField(blank=True, max_length=3)),
-                ('reason_place_change', models.CharField(blank=True, max_length=6)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='peps.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="date episode commenced")),
+                ("reason_for_new_episode", models.CharField(max_length=2)),
+                ("legal_status", models.CharField(max_length=3)),
+                ("category_of_need", models.CharField(max_length=3)),
+                ("placement_type", models.CharField(max_length=3)),
+                ("placement_provider", models.CharField(blank=True, max_length=4)),
+                ("placement_postcode", models.CharField(blank=True, max_length=10)),
+                ("home_postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "placement_urn",
+                    models.CharField(
+                        blank=True, max_length=8, verbose_name="placement Ofsted URN"
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date episode ceased"
+                    ),
+                ),
+                ("reason_ceased", models.CharField(blank=True, max_length=3)),
+                ("reason_place_change", models.CharField(blank=True, max_length=6)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="episodes",
+                        to="peps.child",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['child', 'started_on'],
+                "ordering": ["child", "started_on"],
             },
         ),
         migrations.CreateModel(
-            name='ChildUserObjectPermission',
+            name="ChildUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='peps.child')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="peps.child"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="auth.permission",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('carer', 'Carer'), ('birth_family', 'Birth family'), ('other', 'Other')], max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('relationship', models.CharField(blank=True, max_length=120)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('telephone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
-                ('receives_copies', models.BooleanField(default=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='peps.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("carer", "Carer"),
+                            ("birth_family", "Birth family"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("relationship", models.CharField(blank=True, max_length=120)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("telephone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
+                ("receives_copies", models.BooleanField(default=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="peps.child",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCareEpisode',
+            name="HistoricalCareEpisode",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('started_on', models.DateField(verbose_name='date episode commenced')),
-                ('reason_for_new_episode', models.CharField(max_length=2)),
-                ('legal_status', models.CharField(max_length=3)),
-                ('category_of_need', models.CharField(max_length=3)),
-                ('placement_type', models.CharField(max_length=3)),
-                ('placement_provider', models.CharField(blank=True, max_length=4)),
-                ('placement_postcode', models.CharField(blank=True, max_length=10)),
-                ('home_postcode', models.CharField(blank=True, max_length=10)),
-                ('placement_urn', models.CharField(blank=True, max_length=8, verbose_name='placement Ofsted URN')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='date episode ceased')),
-                ('reason_ceased', models.CharField(blank=True, max_length=3)),
-                ('reason_place_change', models.CharField(blank=True, max_length=6)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.child')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="date episode commenced")),
+                ("reason_for_new_episode", models.CharField(max_length=2)),
+                ("legal_status", models.CharField(max_length=3)),
+                ("category_of_need", models.CharField(max_length=3)),
+                ("placement_type", models.CharField(max_length=3)),
+                ("placement_provider", models.CharField(blank=True, max_length=4)),
+                ("placement_postcode", models.CharField(blank=True, max_length=10)),
+                ("home_postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "placement_urn",
+                    models.CharField(
+                        blank=True, max_length=8, verbose_name="placement Ofsted URN"
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date episode ceased"
+                    ),
+                ),
+                ("reason_ceased", models.CharField(blank=True, max_length=3)),
+                ("reason_place_change", models.CharField(blank=True, max_length=6)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical care episode',
-                'verbose_name_plural': 'historical care episodes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalChild',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('local_child_id', models.CharField(db_index=True, max_length=10, verbose_name='local child identifier')),
-                ('forename', models.CharField(blank=True, max_length=100)),
-                ('surname', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], max_length=1)),
-                ('ethnicity', models.CharField(blank=True, max_length=4)),
-                ('upn', models.CharField(blank=True, max_length=13, verbose_name='unique pupil number')),
-                ('is_mother', models.BooleanField(blank=True, null=True)),
-                ('mother_child_date_of_birth', models.DateField(blank=True, null=True)),
-                ('sdq_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='SDQ score')),
-                ('sdq_reason', models.CharField(blank=True, max_length=4, verbose_name='reason for no SDQ score')),
-                ('referral_received_on', models.DateField(blank=True, null=True)),
-                ('care_started_on', models.DateField(blank=True, null=True)),
-                ('next_pep_due_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('social_worker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical child',
-                'verbose_name_plural': 'historical children',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalContact',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('carer', 'Carer'), ('birth_family', 'Birth family'), ('other', 'Other')], max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('relationship', models.CharField(blank=True, max_length=120)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('telephone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
-                ('receives_copies', models.BooleanField(default=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.child')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical contact',
-                'verbose_name_plural': 'historical contacts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalSchool',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('urn', models.PositiveIntegerField(db_index=True, verbose_name='URN')),
-                ('name', models.CharField(max_length=200)),
-                ('establishment_type', models.CharField(blank=True, max_length=120)),
-                ('establishment_type_group', models.CharField(blank=True, max_length=120)),
-                ('phase', models.CharField(blank=True, max_length=60, verbose_name='phase of education')),
-                ('status', models.CharField(choices=[('Open', 'Open'), ('Closed', 'Closed'), ('Open, but proposed to close', 'Open Proposed To Close'), ('Proposed to open', 'Proposed To Open')], max_length=40)),
-                ('statutory_low_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('statutory_high_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('street', models.CharField(blank=True, max_length=200)),
-                ('locality', models.CharField(blank=True, max_length=200)),
-                ('address3', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=120)),
-                ('county', models.CharField(blank=True, max_length=120)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('telephone', models.CharField(blank=True, max_length=40)),
-                ('website', models.CharField(blank=True, max_length=300)),
-                ('local_authority_code', models.CharField(blank=True, max_length=3)),
-                ('local_authority_name', models.CharField(blank=True, max_length=120)),
-                ('opened_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('headteacher_name', models.CharField(blank=True, max_length=200)),
-                ('designated_teacher_name', models.CharField(blank=True, max_length=200)),
-                ('designated_teacher_email', models.EmailField(blank=True, max_length=254)),
-                ('designated_teacher_telephone', models.CharField(blank=True, max_length=40)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link_teacher', models.ForeignKey(blank=True, db_constraint=False, help_text="The Virtual School link teacher for this school's children.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical school',
-                'verbose_name_plural': 'historical schools',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Pep',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('meeting_date', models.DateField(verbose_name='date of PEP meeting')),
-                ('next_meeting_date', models.DateField(blank=True, null=True, verbose_name='date of next PEP meeting')),
-                ('due_on', models.DateField(blank=True, help_text='When the meeting was due by the cycle rules.', null=True)),
-                ('late_reason', models.TextField(blank=True, help_text='Why the meeting is held after its due date.')),
-                ('status', models.CharField(choices=[('draft', 'In preparation'), ('finalised', 'Awaiting quality assurance'), ('returned', 'Returned for amendment'), ('approved', 'Approved')], default='draft', max_length=20)),
-                ('reopened_sections', models.JSONField(blank=True, default=list)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='peps', to='peps.child')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous_pep', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='peps.pep')),
-                ('social_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'PEP',
-                'ordering': ['-meeting_date'],
-                'permissions': [('complete_school_section', 'Can complete the school section (B and D)')],
-            },
-        ),
-        migrations.CreateModel(
-            name='MeetingAttendee',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('child', 'Child or young person'), ('social_worker', 'Social worker'), ('designated_teacher', 'Designated teacher'), ('carer', 'Carer'), ('birth_family', 'Birth family member'), ('virtual_school', 'Virtual School'), ('other', 'Other')], max_length=30)),
-                ('other_role', models.CharField(blank=True, max_length=120, verbose_name='if other role, what is their role?')),
-                ('contact_details', models.CharField(blank=True, max_length=300)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendees', to='peps.pep')),
-            ],
-            options={
-                'ordering': ['id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='LegalStatusRow',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('legal_status', models.CharField(max_length=120)),
-                ('expiry_date', models.DateField(blank=True, null=True)),
-                ('actual_end_date', models.DateField(blank=True, null=True)),
-                ('court', models.CharField(blank=True, max_length=200)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_statuses', to='peps.pep')),
-            ],
-            options={
-                'ordering': ['-started_on', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalTarget',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('core', 'Core subject target'), ('additional', 'Additional subject target')], default='core', max_length=20)),
-                ('subject_area', models.CharField(max_length=120)),
-                ('target', models.TextField(verbose_name='target (SMART)')),
-                ('action', models.TextField(blank=True, verbose_name='action: what will you do? Who will do it? When will they do it?')),
-                ('success_criteria', models.TextField(blank=True, verbose_name='success criteria: what will you see')),
-                ('timescale', models.CharField(blank=True, max_length=200)),
-                ('pupil_premium_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='Pupil Premium Plus or bursary cost (£)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
-            ],
-            options={
-                'verbose_name': 'historical target',
-                'verbose_name_plural': 'historical targets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical care episode",
+                "verbose_name_plural": "historical care episodes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSubjectProgress',
+            name="HistoricalChild",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('subject', models.CharField(max_length=120)),
-                ('is_core', models.BooleanField(default=False)),
-                ('current_level', models.CharField(blank=True, max_length=40, verbose_name='current school level')),
-                ('target_level', models.CharField(blank=True, max_length=40)),
-                ('predicted_level', models.CharField(blank=True, max_length=40)),
-                ('on_track_for_target', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='on track to meet target')),
-                ('on_track_for_are', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='on track to meet age-related expectations')),
-                ('making_good_progress', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('comments', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "local_child_id",
+                    models.CharField(
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="local child identifier",
+                    ),
+                ),
+                ("forename", models.CharField(blank=True, max_length=100)),
+                ("surname", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")],
+                        max_length=1,
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=4)),
+                (
+                    "upn",
+                    models.CharField(
+                        blank=True, max_length=13, verbose_name="unique pupil number"
+                    ),
+                ),
+                ("is_mother", models.BooleanField(blank=True, null=True)),
+                ("mother_child_date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sdq_score",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="SDQ score"
+                    ),
+                ),
+                (
+                    "sdq_reason",
+                    models.CharField(
+                        blank=True, max_length=4, verbose_name="reason for no SDQ score"
+                    ),
+                ),
+                ("referral_received_on", models.DateField(blank=True, null=True)),
+                ("care_started_on", models.DateField(blank=True, null=True)),
+                ("next_pep_due_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical subject progress',
-                'verbose_name_plural': 'historical subject progresss',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical child",
+                "verbose_name_plural": "historical children",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSectionD',
+            name="HistoricalContact",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('current_attendance', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='current attendance (%)')),
-                ('attendance_support', models.TextField(blank=True, verbose_name='where attendance is a concern, what support is in place?')),
-                ('education_summary', models.TextField(blank=True)),
-                ('accessing_tuition', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='is the child or young person accessing tuition?')),
-                ('virtual_school_tuition', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='is the child or young person accessing tuition from the Virtual School?')),
-                ('pupil_premium_use', models.TextField(blank=True, verbose_name='how is Pupil Premium Plus being used to support the child?')),
-                ('carer_support_for_targets', models.TextField(blank=True, verbose_name='how will the parent or carer support the child to meet their targets?')),
-                ('social_worker_support_for_targets', models.TextField(blank=True, verbose_name='how will the social worker support the child to meet their targets?')),
-                ('additional_pupil_premium_request', models.TextField(blank=True, verbose_name='additional Pupil Premium Plus requested from the Virtual School, and why')),
-                ('has_send', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='does the young person have a special educational need or disability?')),
-                ('primary_send_need', models.CharField(blank=True, max_length=200, verbose_name="what is the young person's primary special educational need or disability?")),
-                ('send_stage', models.CharField(blank=True, choices=[('none', 'No special educational needs'), ('sen_support', 'SEN support'), ('ehcp', 'Education, health and care plan'), ('assessment', 'Being assessed for an EHCP')], max_length=20, verbose_name='which SEND code of practice stage is the young person at?')),
-                ('out_of_area_send_status', models.CharField(blank=True, max_length=200, verbose_name='if not at a school in the authority, is the young person on SEND support or an EHCP?')),
-                ('recent_assessments', models.TextField(blank=True, verbose_name='recent assessments of educational needs, for example Boxall')),
-                ('inclusion_arrangements', models.TextField(blank=True)),
-                ('extra_curricular', models.TextField(blank=True, verbose_name='extra-curricular activities')),
-                ('change_of_school_discussed', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('not_applicable', 'Not applicable')], max_length=20, verbose_name='has a change of school been discussed with the child?')),
-                ('transition_arrangements', models.TextField(blank=True, verbose_name="what arrangements are in place to support the child's transition?")),
-                ('new_school_arrangements', models.TextField(blank=True, verbose_name='what arrangements are in place to support the new school?')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("carer", "Carer"),
+                            ("birth_family", "Birth family"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("relationship", models.CharField(blank=True, max_length=120)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("telephone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
+                ("receives_copies", models.BooleanField(default=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section d',
-                'verbose_name_plural': 'historical section ds',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical contact",
+                "verbose_name_plural": "historical contacts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSectionC',
+            name="HistoricalSchool",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('previous_provisions', models.TextField(blank=True, verbose_name='previous education provisions attended and dates')),
-                ('current_provision', models.TextField(blank=True, verbose_name='name and address of current school or education provision')),
-                ('current_provision_postcode', models.CharField(blank=True, max_length=10, verbose_name='postcode')),
-                ('current_provision_telephone', models.CharField(blank=True, max_length=40, verbose_name='telephone number')),
-                ('designated_teacher_contact', models.TextField(blank=True, verbose_name='name and contact details of designated teacher')),
-                ('will_continue', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='will the child or young person continue to attend this nursery, school or college?')),
-                ('new_provision_identified', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('not_applicable', 'Not applicable')], max_length=20, verbose_name='if the child or young person cannot continue at their previous nursery, school or college, has a new one been identified?')),
-                ('new_provision', models.TextField(blank=True, verbose_name='name and address of the new nursery, school, college or other educational provision')),
-                ('new_provision_postcode', models.CharField(blank=True, max_length=10, verbose_name='postcode')),
-                ('new_provision_telephone', models.CharField(blank=True, max_length=40, verbose_name='telephone number')),
-                ('new_provision_designated_teacher', models.TextField(blank=True, verbose_name='name and contact details of designated teacher')),
-                ('travel', models.CharField(blank=True, choices=[('walks', 'Walks'), ('public_transport', 'Public transport'), ('carer_drives', 'Carer drives'), ('la_transport', 'Local authority transport or taxi'), ('other', 'Other')], max_length=20, verbose_name='how will the child get to and from school, college or place of education?')),
-                ('travel_other', models.CharField(blank=True, max_length=200, verbose_name='if other, please specify')),
-                ('referral_received_on', models.DateField(blank=True, null=True, verbose_name='date referral received')),
-                ('care_started_on', models.DateField(blank=True, null=True, verbose_name='CLA start date')),
-                ('current_legal_status', models.CharField(blank=True, max_length=120)),
-                ('sdq_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='SDQ score')),
-                ('health_information', models.TextField(blank=True)),
-                ('care_plan_summary', models.TextField(blank=True, verbose_name='care plan summary and any changes school need to be aware of')),
-                ('contact_arrangements', models.TextField(blank=True, verbose_name='contact arrangements and permissions relevant to education')),
-                ('placement_stability', models.TextField(blank=True, verbose_name='placement and stability: changes to discuss as part of the education review')),
-                ('case_worker_name', models.CharField(blank=True, max_length=200, verbose_name='allocated case worker name')),
-                ('case_worker_telephone', models.CharField(blank=True, max_length=40, verbose_name='allocated case worker telephone')),
-                ('who_informs_school', models.CharField(blank=True, max_length=200, verbose_name="if necessary, who will inform the child's nursery, school or educational establishment that they are looked after or have changed placement?")),
-                ('who_liaises_daily', models.CharField(blank=True, max_length=200, verbose_name='who will liaise with the school on a day to day basis?')),
-                ('who_receives_correspondence', models.CharField(blank=True, max_length=200, verbose_name="who will receive correspondence and reports from the child's nursery, school or educational establishment?")),
-                ('carer_information_sharing', models.TextField(blank=True, verbose_name='if not carer(s), how will information be shared with them?')),
-                ('parent_information_sharing', models.TextField(blank=True, verbose_name='if not parent(s), how will information be shared with them?')),
-                ('who_attends_events', models.CharField(blank=True, max_length=200, verbose_name='who will attend parent and open evenings and other school events?')),
-                ('school_trip_permission', models.CharField(blank=True, max_length=200, verbose_name='permission for the child or young person to go on school trips may be given by')),
-                ('long_journey_permission', models.CharField(blank=True, max_length=200, verbose_name='permission for the child or young person to go on longer school journeys may be given by')),
-                ('has_education_costs', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name="are there any costs associated with the child's education, for example school meals, fares, uniforms?")),
-                ('who_meets_costs', models.CharField(blank=True, max_length=200, verbose_name='if so, who will meet the costs?')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('virtual_teacher', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='virtual school teacher')),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.PositiveIntegerField(db_index=True, verbose_name="URN")),
+                ("name", models.CharField(max_length=200)),
+                ("establishment_type", models.CharField(blank=True, max_length=120)),
+                (
+                    "establishment_type_group",
+                    models.CharField(blank=True, max_length=120),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="phase of education"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("Open", "Open"),
+                            ("Closed", "Closed"),
+                            ("Open, but proposed to close", "Open Proposed To Close"),
+                            ("Proposed to open", "Proposed To Open"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "statutory_low_age",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "statutory_high_age",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("street", models.CharField(blank=True, max_length=200)),
+                ("locality", models.CharField(blank=True, max_length=200)),
+                ("address3", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=120)),
+                ("county", models.CharField(blank=True, max_length=120)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("telephone", models.CharField(blank=True, max_length=40)),
+                ("website", models.CharField(blank=True, max_length=300)),
+                ("local_authority_code", models.CharField(blank=True, max_length=3)),
+                ("local_authority_name", models.CharField(blank=True, max_length=120)),
+                ("opened_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("headteacher_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "designated_teacher_name",
+                    models.CharField(blank=True, max_length=200),
+                ),
+                (
+                    "designated_teacher_email",
+                    models.EmailField(blank=True, max_length=254),
+                ),
+                (
+                    "designated_teacher_telephone",
+                    models.CharField(blank=True, max_length=40),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link_teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text=(
+                            "The Virtual School link teacher for this school's "
+                            "children."
+                        ),
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section c',
-                'verbose_name_plural': 'historical section cs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical school",
+                "verbose_name_plural": "historical schools",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSectionB',
+            name="Pep",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('invited_to_contribute', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='was the child or young person invited to contribute to the PEP meeting?')),
-                ('attended_meeting', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='did the child or young person attend the PEP meeting?')),
-                ('outcome_reviewer', models.CharField(blank=True, max_length=200, verbose_name='if the child or young person did not attend, who will review the outcome with them?')),
-                ('has_home_learning_support', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='do you have what you need to support your learning at home?')),
-                ('home_learning_needs', models.TextField(blank=True, verbose_name='if no, what do you need to help you learn at home?')),
-                ('offered_tuition', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='have you been offered 1:1 tuition?')),
-                ('wellbeing', models.TextField(blank=True, verbose_name="well-being: how do you feel whilst you are at school? What makes you feel good in school? Is there anything that doesn't make you feel good?")),
-                ('achievement', models.TextField(blank=True, verbose_name='achievement: what do you do well in school? Is there anything you feel proud of? Is there anything you need help with?')),
-                ('attendance', models.TextField(blank=True, verbose_name='attendance: do you go to school every day and arrive on time?')),
-                ('support', models.TextField(blank=True, verbose_name='support: who helps you in school? Who would you go to with a problem? What can you do if you need support with your learning? Would you like any more help in school?')),
-                ('relationships', models.TextField(blank=True, verbose_name='relationships: who are your friends? Which adults do you like spending time with? Which adults help you?')),
-                ('aspirations', models.TextField(blank=True, verbose_name='aspirations (secondary): what do you want to study or train in when you leave Year 11?')),
-                ('ambitions', models.TextField(blank=True, verbose_name='ambitions: what job or career do you hope to do in future?')),
-                ('voice_going_right', models.TextField(blank=True, verbose_name='2 areas that are going right at school? 2 areas that could be better? Is there anything we can do to help to improve the things that could be better?')),
-                ('voice_subjects', models.TextField(blank=True, verbose_name='tell me what subjects go well for you in school. Why do you think they are going well?')),
-                ('voice_help', models.TextField(blank=True, verbose_name='who would you go to if you needed help with your learning? What about help with your emotional support?')),
-                ('voice_people', models.TextField(blank=True, verbose_name='are there people you like spending time with, in school? If so, who are they and why?')),
-                ('voice_future', models.TextField(blank=True, verbose_name='do you have any idea what you would like to do in the future? Do you need any help with this?')),
-                ('voice_on_time', models.TextField(blank=True, verbose_name='do you come to school on time?')),
-                ('voice_previous_targets', models.TextField(blank=True, verbose_name='can we look at your targets from your last PEP: do you think you have met them?')),
-                ('voice_new_targets', models.TextField(blank=True, verbose_name='from the new information your teachers have provided, do you have any ideas for new targets?')),
-                ('carer_comments', models.TextField(blank=True, verbose_name='parent or carer comments: strengths and achievements')),
-                ('social_worker_comments', models.TextField(blank=True, verbose_name='social worker comments: strengths and achievements')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("meeting_date", models.DateField(verbose_name="date of PEP meeting")),
+                (
+                    "next_meeting_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date of next PEP meeting"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the meeting was due by the cycle rules.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "late_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why the meeting is held after its due date.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "In preparation"),
+                            ("finalised", "Awaiting quality assurance"),
+                            ("returned", "Returned for amendment"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("reopened_sections", models.JSONField(blank=True, default=list)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="peps",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous_pep",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section b',
-                'verbose_name_plural': 'historical section bs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "PEP",
+                "ordering": ["-meeting_date"],
+                "permissions": [
+                    (
+                        "complete_school_section",
+                        "Can complete the school section (B and D)",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="MeetingAttendee",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("child", "Child or young person"),
+                            ("social_worker", "Social worker"),
+                            ("designated_teacher", "Designated teacher"),
+                            ("carer", "Carer"),
+                            ("birth_family", "Birth family member"),
+                            ("virtual_school", "Virtual School"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "other_role",
+                    models.CharField(
+                        blank=True,
+                        max_length=120,
+                        verbose_name="if other role, what is their role?",
+                    ),
+                ),
+                ("contact_details", models.CharField(blank=True, max_length=300)),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendees",
+                        to="peps.pep",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="LegalStatusRow",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("legal_status", models.CharField(max_length=120)),
+                ("expiry_date", models.DateField(blank=True, null=True)),
+                ("actual_end_date", models.DateField(blank=True, null=True)),
+                ("court", models.CharField(blank=True, max_length=200)),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="legal_statuses",
+                        to="peps.pep",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-started_on", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalTarget",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("core", "Core subject target"),
+                            ("additional", "Additional subject target"),
+                        ],
+                        default="core",
+                        max_length=20,
+                    ),
+                ),
+                ("subject_area", models.CharField(max_length=120)),
+                ("target", models.TextField(verbose_name="target (SMART)")),
+                (
+                    "action",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "action: what will you do? Who will do it? When will they "
+                            "do it?"
+                        ),
+                    ),
+                ),
+                (
+                    "success_criteria",
+                    models.TextField(
+                        blank=True, verbose_name="success criteria: what will you see"
+                    ),
+                ),
+                ("timescale", models.CharField(blank=True, max_length=200)),
+                (
+                    "pupil_premium_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="Pupil Premium Plus or bursary cost (£)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical target",
+                "verbose_name_plural": "historical targets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSectionA',
+            name="HistoricalSubjectProgress",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('phase', models.CharField(blank=True, choices=[('foundation', 'Foundation'), ('primary', 'Primary'), ('secondary', 'Secondary'), ('post_16', 'Post 16'), ('special', 'Special school')], max_length=20, verbose_name='is this PEP for Foundation, Primary, Secondary, Post 16 or Special School?')),
-                ('school_year', models.CharField(blank=True, max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=120)),
+                ("is_core", models.BooleanField(default=False)),
+                (
+                    "current_level",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="current school level"
+                    ),
+                ),
+                ("target_level", models.CharField(blank=True, max_length=40)),
+                ("predicted_level", models.CharField(blank=True, max_length=40)),
+                (
+                    "on_track_for_target",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="on track to meet target",
+                    ),
+                ),
+                (
+                    "on_track_for_are",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="on track to meet age-related expectations",
+                    ),
+                ),
+                (
+                    "making_good_progress",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                ("comments", models.TextField(blank=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section a',
-                'verbose_name_plural': 'historical section as',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical subject progress",
+                "verbose_name_plural": "historical subject progresss",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMeetingAttendee',
+            name="HistoricalSectionD",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('child', 'Child or young person'), ('social_worker', 'Social worker'), ('designated_teacher', 'Designated teacher'), ('carer', 'Carer'), ('birth_family', 'Birth family member'), ('virtual_school', 'Virtual School'), ('other', 'Other')], max_length=30)),
-                ('other_role', models.CharField(blank=True, max_length=120, verbose_name='if other role, what is their role?')),
-                ('contact_details', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "current_attendance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="current attendance (%)",
+                    ),
+                ),
+                (
+                    "attendance_support",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "where attendance is a concern, what support is in place?"
+                        ),
+                    ),
+                ),
+                ("education_summary", models.TextField(blank=True)),
+                (
+                    "accessing_tuition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="is the child or young person accessing tuition?",
+                    ),
+                ),
+                (
+                    "virtual_school_tuition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "is the child or young person accessing tuition from the "
+                            "Virtual School?"
+                        ),
+                    ),
+                ),
+                (
+                    "pupil_premium_use",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "how is Pupil Premium Plus being used to support the child?"
+                        ),
+                    ),
+                ),
+                (
+                    "carer_support_for_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "how will the parent or carer support the child to meet "
+                            "their targets?"
+                        ),
+                    ),
+                ),
+                (
+                    "social_worker_support_for_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "how will the social worker support the child to meet "
+                            "their targets?"
+                        ),
+                    ),
+                ),
+                (
+                    "additional_pupil_premium_request",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "additional Pupil Premium Plus requested from the Virtual "
+                            "School, and why"
+                        ),
+                    ),
+                ),
+                (
+                    "has_send",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "does the young person have a special educational need or "
+                            "disability?"
+                        ),
+                    ),
+                ),
+                (
+                    "primary_send_need",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "what is the young person's primary special educational "
+                            "need or disability?"
+                        ),
+                    ),
+                ),
+                (
+                    "send_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No special educational needs"),
+                            ("sen_support", "SEN support"),
+                            ("ehcp", "Education, health and care plan"),
+                            ("assessment", "Being assessed for an EHCP"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "which SEND code of practice stage is the young person at?"
+                        ),
+                    ),
+                ),
+                (
+                    "out_of_area_send_status",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "if not at a school in the authority, is the young person "
+                            "on SEND support or an EHCP?"
+                        ),
+                    ),
+                ),
+                (
+                    "recent_assessments",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "recent assessments of educational needs, for example "
+                            "Boxall"
+                        ),
+                    ),
+                ),
+                ("inclusion_arrangements", models.TextField(blank=True)),
+                (
+                    "extra_curricular",
+                    models.TextField(
+                        blank=True, verbose_name="extra-curricular activities"
+                    ),
+                ),
+                (
+                    "change_of_school_discussed",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "has a change of school been discussed with the child?"
+                        ),
+                    ),
+                ),
+                (
+                    "transition_arrangements",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "what arrangements are in place to support the child's "
+                            "transition?"
+                        ),
+                    ),
+                ),
+                (
+                    "new_school_arrangements",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "what arrangements are in place to support the new school?"
+                        ),
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical meeting attendee',
-                'verbose_name_plural': 'historical meeting attendees',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical section d",
+                "verbose_name_plural": "historical section ds",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLegalStatusRow',
+            name="HistoricalSectionC",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('legal_status', models.CharField(max_length=120)),
-                ('expiry_date', models.DateField(blank=True, null=True)),
-                ('actual_end_date', models.DateField(blank=True, null=True)),
-                ('court', models.CharField(blank=True, max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "previous_provisions",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="previous education provisions attended and dates",
+                    ),
+                ),
+                (
+                    "current_provision",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "name and address of current school or education provision"
+                        ),
+                    ),
+                ),
+                (
+                    "current_provision_postcode",
+                    models.CharField(
+                        blank=True, max_length=10, verbose_name="postcode"
+                    ),
+                ),
+                (
+                    "current_provision_telephone",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="telephone number"
+                    ),
+                ),
+                (
+                    "designated_teacher_contact",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="name and contact details of designated teacher",
+                    ),
+                ),
+                (
+                    "will_continue",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "will the child or young person continue to attend this "
+                            "nursery, school or college?"
+                        ),
+                    ),
+                ),
+                (
+                    "new_provision_identified",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "if the child or young person cannot continue at their "
+                            "previous nursery, school or college, has a new one been "
+                            "identified?"
+                        ),
+                    ),
+                ),
+                (
+                    "new_provision",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "name and address of the new nursery, school, college or "
+                            "other educational provision"
+                        ),
+                    ),
+                ),
+                (
+                    "new_provision_postcode",
+                    models.CharField(
+                        blank=True, max_length=10, verbose_name="postcode"
+                    ),
+                ),
+                (
+                    "new_provision_telephone",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="telephone number"
+                    ),
+                ),
+                (
+                    "new_provision_designated_teacher",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="name and contact details of designated teacher",
+                    ),
+                ),
+                (
+                    "travel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("walks", "Walks"),
+                            ("public_transport", "Public transport"),
+                            ("carer_drives", "Carer drives"),
+                            ("la_transport", "Local authority transport or taxi"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "how will the child get to and from school, college or "
+                            "place of education?"
+                        ),
+                    ),
+                ),
+                (
+                    "travel_other",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="if other, please specify",
+                    ),
+                ),
+                (
+                    "referral_received_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date referral received"
+                    ),
+                ),
+                (
+                    "care_started_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="CLA start date"
+                    ),
+                ),
+                ("current_legal_status", models.CharField(blank=True, max_length=120)),
+                (
+                    "sdq_score",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="SDQ score"
+                    ),
+                ),
+                ("health_information", models.TextField(blank=True)),
+                (
+                    "care_plan_summary",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "care plan summary and any changes school need to be aware "
+                            "of"
+                        ),
+                    ),
+                ),
+                (
+                    "contact_arrangements",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "contact arrangements and permissions relevant to education"
+                        ),
+                    ),
+                ),
+                (
+                    "placement_stability",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "placement and stability: changes to discuss as part of "
+                            "the education review"
+                        ),
+                    ),
+                ),
+                (
+                    "case_worker_name",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="allocated case worker name",
+                    ),
+                ),
+                (
+                    "case_worker_telephone",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        verbose_name="allocated case worker telephone",
+                    ),
+                ),
+                (
+                    "who_informs_school",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "if necessary, who will inform the child's nursery, school "
+                            "or educational establishment that they are looked after "
+                            "or have changed placement?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_liaises_daily",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "who will liaise with the school on a day to day basis?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_receives_correspondence",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "who will receive correspondence and reports from the "
+                            "child's nursery, school or educational establishment?"
+                        ),
+                    ),
+                ),
+                (
+                    "carer_information_sharing",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if not carer(s), how will information be shared with them?"
+                        ),
+                    ),
+                ),
+                (
+                    "parent_information_sharing",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if not parent(s), how will information be shared with "
+                            "them?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_attends_events",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "who will attend parent and open evenings and other school "
+                            "events?"
+                        ),
+                    ),
+                ),
+                (
+                    "school_trip_permission",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "permission for the child or young person to go on school "
+                            "trips may be given by"
+                        ),
+                    ),
+                ),
+                (
+                    "long_journey_permission",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "permission for the child or young person to go on longer "
+                            "school journeys may be given by"
+                        ),
+                    ),
+                ),
+                (
+                    "has_education_costs",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "are there any costs associated with the child's "
+                            "education, for example school meals, fares, uniforms?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_meets_costs",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="if so, who will meet the costs?",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "virtual_teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="virtual school teacher",
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical legal status row',
-                'verbose_name_plural': 'historical legal status rows',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical section c",
+                "verbose_name_plural": "historical section cs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PepTask',
+            name="HistoricalSectionB",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=300)),
-                ('responsible_role', models.CharField(max_length=30)),
-                ('due_on', models.DateField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pep_tasks', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='peps.pep')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "invited_to_contribute",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "was the child or young person invited to contribute to "
+                            "the PEP meeting?"
+                        ),
+                    ),
+                ),
+                (
+                    "attended_meeting",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "did the child or young person attend the PEP meeting?"
+                        ),
+                    ),
+                ),
+                (
+                    "outcome_reviewer",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "if the child or young person did not attend, who will "
+                            "review the outcome with them?"
+                        ),
+                    ),
+                ),
+                (
+                    "has_home_learning_support",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "do you have what you need to support your learning at "
+                            "home?"
+                        ),
+                    ),
+                ),
+                (
+                    "home_learning_needs",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if no, what do you need to help you learn at home?"
+                        ),
+                    ),
+                ),
+                (
+                    "offered_tuition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="have you been offered 1:1 tuition?",
+                    ),
+                ),
+                (
+                    "wellbeing",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "well-being: how do you feel whilst you are at school? "
+                            "What makes you feel good in school? Is there anything "
+                            "that doesn't make you feel good?"
+                        ),
+                    ),
+                ),
+                (
+                    "achievement",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "achievement: what do you do well in school? Is there "
+                            "anything you feel proud of? Is there anything you need "
+                            "help with?"
+                        ),
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "attendance: do you go to school every day and arrive on "
+                            "time?"
+                        ),
+                    ),
+                ),
+                (
+                    "support",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "support: who helps you in school? Who would you go to "
+                            "with a problem? What can you do if you need support with "
+                            "your learning? Would you like any more help in school?"
+                        ),
+                    ),
+                ),
+                (
+                    "relationships",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "relationships: who are your friends? Which adults do you "
+                            "like spending time with? Which adults help you?"
+                        ),
+                    ),
+                ),
+                (
+                    "aspirations",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "aspirations (secondary): what do you want to study or "
+                            "train in when you leave Year 11?"
+                        ),
+                    ),
+                ),
+                (
+                    "ambitions",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "ambitions: what job or career do you hope to do in future?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_going_right",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "2 areas that are going right at school? 2 areas that "
+                            "could be better? Is there anything we can do to help to "
+                            "improve the things that could be better?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_subjects",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "tell me what subjects go well for you in school. Why do "
+                            "you think they are going well?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_help",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "who would you go to if you needed help with your "
+                            "learning? What about help with your emotional support?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_people",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "are there people you like spending time with, in school? "
+                            "If so, who are they and why?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_future",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "do you have any idea what you would like to do in the "
+                            "future? Do you need any help with this?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_on_time",
+                    models.TextField(
+                        blank=True, verbose_name="do you come to school on time?"
+                    ),
+                ),
+                (
+                    "voice_previous_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "can we look at your targets from your last PEP: do you "
+                            "think you have met them?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_new_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "from the new information your teachers have provided, do "
+                            "you have any ideas for new targets?"
+                        ),
+                    ),
+                ),
+                (
+                    "carer_comments",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "parent or carer comments: strengths and achievements"
+                        ),
+                    ),
+                ),
+                (
+                    "social_worker_comments",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "social worker comments: strengths and achievements"
+                        ),
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "historical section b",
+                "verbose_name_plural": "historical section bs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalSectionA",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("foundation", "Foundation"),
+                            ("primary", "Primary"),
+                            ("secondary", "Secondary"),
+                            ("post_16", "Post 16"),
+                            ("special", "Special school"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "is this PEP for Foundation, Primary, Secondary, Post 16 "
+                            "or Special School?"
+                        ),
+                    ),
+                ),
+                ("school_year", models.CharField(blank=True, max_length=20)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical section a",
+                "verbose_name_plural": "historical section as",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalMeetingAttendee",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("child", "Child or young person"),
+                            ("social_worker", "Social worker"),
+                            ("designated_teacher", "Designated teacher"),
+                            ("carer", "Carer"),
+                            ("birth_family", "Birth family member"),
+                            ("virtual_school", "Virtual School"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "other_role",
+                    models.CharField(
+                        blank=True,
+                        max_length=120,
+                        verbose_name="if other role, what is their role?",
+                    ),
+                ),
+                ("contact_details", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical meeting attendee",
+                "verbose_name_plural": "historical meeting attendees",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalLegalStatusRow",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("legal_status", models.CharField(max_length=120)),
+                ("expiry_date", models.DateField(blank=True, null=True)),
+                ("actual_end_date", models.DateField(blank=True, null=True)),
+                ("court", models.CharField(blank=True, max_length=200)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical legal status row",
+                "verbose_name_plural": "historical legal status rows",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="PepTask",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("step", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=300)),
+                ("responsible_role", models.CharField(max_length=30)),
+                ("due_on", models.DateField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pep_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="peps.pep",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PepUserObjectPermission',
+            name="PepUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='peps.pep')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="peps.pep"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="auth.permission",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PupilVoiceAttachment',
+            name="PupilVoiceAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='pupil-voice/%Y/%m/')),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=60)),
-                ('size', models.PositiveIntegerField()),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='voice_attachments', to='peps.pep')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="pupil-voice/%Y/%m/")),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=60)),
+                ("size", models.PositiveIntegerField()),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="voice_attachments",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at'],
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.PositiveIntegerField(unique=True, verbose_name='URN')),
-                ('name', models.CharField(max_length=200)),
-                ('establishment_type', models.CharField(blank=True, max_length=120)),
-                ('establishment_type_group', models.CharField(blank=True, max_length=120)),
-                ('phase', models.CharField(blank=True, max_length=60, verbose_name='phase of education')),
-                ('status', models.CharField(choices=[('Open', 'Open'), ('Closed', 'Closed'), ('Open, but proposed to close', 'Open Proposed To Close'), ('Proposed to open', 'Proposed To Open')], max_length=40)),
-                ('statutory_low_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('statutory_high_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('street', models.CharField(blank=True, max_length=200)),
-                ('locality', models.CharField(blank=True, max_length=200)),
-                ('address3', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=120)),
-                ('county', models.CharField(blank=True, max_length=120)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('telephone', models.CharField(blank=True, max_length=40)),
-                ('website', models.CharField(blank=True, max_length=300)),
-                ('local_authority_code', models.CharField(blank=True, max_length=3)),
-                ('local_authority_name', models.CharField(blank=True, max_length=120)),
-                ('opened_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('headteacher_name', models.CharField(blank=True, max_length=200)),
-                ('designated_teacher_name', models.CharField(blank=True, max_length=200)),
-                ('designated_teacher_email', models.EmailField(blank=True, max_length=254)),
-                ('designated_teacher_telephone', models.CharField(blank=True, max_length=40)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('link_teacher', models.ForeignKey(blank=True, help_text="The Virtual School link teacher for this school's children.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='linked_schools', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("urn", models.PositiveIntegerField(unique=True, verbose_name="URN")),
+                ("name", models.CharField(max_length=200)),
+                ("establishment_type", models.CharField(blank=True, max_length=120)),
+                (
+                    "establishment_type_group",
+                    models.CharField(blank=True, max_length=120),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="phase of education"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("Open", "Open"),
+                            ("Closed", "Closed"),
+                            ("Open, but proposed to close", "Open Proposed To Close"),
+                            ("Proposed to open", "Proposed To Open"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "statutory_low_age",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "statutory_high_age",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("street", models.CharField(blank=True, max_length=200)),
+                ("locality", models.CharField(blank=True, max_length=200)),
+                ("address3", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=120)),
+                ("county", models.CharField(blank=True, max_length=120)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("telephone", models.CharField(blank=True, max_length=40)),
+                ("website", models.CharField(blank=True, max_length=300)),
+                ("local_authority_code", models.CharField(blank=True, max_length=3)),
+                ("local_authority_name", models.CharField(blank=True, max_length=120)),
+                ("opened_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("headteacher_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "designated_teacher_name",
+                    models.CharField(blank=True, max_length=200),
+                ),
+                (
+                    "designated_teacher_email",
+                    models.EmailField(blank=True, max_length=254),
+                ),
+                (
+                    "designated_teacher_telephone",
+                    models.CharField(blank=True, max_length=40),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "link_teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text=(
+                            "The Virtual School link teacher for this school's "
+                            "children."
+                        ),
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="linked_schools",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='pep',
-            name='school',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='peps', to='peps.school'),
+            model_name="pep",
+            name="school",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="peps",
+                to="peps.school",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalPep',
+            name="HistoricalPep",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('meeting_date', models.DateField(verbose_name='date of PEP meeting')),
-                ('next_meeting_date', models.DateField(blank=True, null=True, verbose_name='date of next PEP meeting')),
-                ('due_on', models.DateField(blank=True, help_text='When the meeting was due by the cycle rules.', null=True)),
-                ('late_reason', models.TextField(blank=True, help_text='Why the meeting is held after its due date.')),
-                ('status', models.CharField(choices=[('draft', 'In preparation'), ('finalised', 'Awaiting quality assurance'), ('returned', 'Returned for amendment'), ('approved', 'Approved')], default='draft', max_length=20)),
-                ('reopened_sections', models.JSONField(blank=True, default=list)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.child')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('social_worker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous_pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.school')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("meeting_date", models.DateField(verbose_name="date of PEP meeting")),
+                (
+                    "next_meeting_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date of next PEP meeting"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the meeting was due by the cycle rules.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "late_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why the meeting is held after its due date.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "In preparation"),
+                            ("finalised", "Awaiting quality assurance"),
+                            ("returned", "Returned for amendment"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("reopened_sections", models.JSONField(blank=True, default=list)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous_pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical PEP',
-                'verbose_name_plural': 'historical PEPs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical PEP",
+                "verbose_name_plural": "historical PEPs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEnrolment',
+            name="HistoricalEnrolment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.child')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.school')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical enrolment',
-                'verbose_name_plural': 'historical enrolments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical enrolment",
+                "verbose_name_plural": "historical enrolments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='peps.child')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='peps.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="peps.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on'],
+                "ordering": ["-started_on"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolStaff',
+            name="SchoolStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(choices=[('designated_teacher', 'Designated teacher'), ('headteacher', 'Headteacher')], max_length=30)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='peps.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_positions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[
+                            ("designated_teacher", "Designated teacher"),
+                            ("headteacher", "Headteacher"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff",
+                        to="peps.school",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="school_positions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SectionA',
+            name="SectionA",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('phase', models.CharField(blank=True, choices=[('foundation', 'Foundation'), ('primary', 'Primary'), ('secondary', 'Secondary'), ('post_16', 'Post 16'), ('special', 'Special school')], max_length=20, verbose_name='is this PEP for Foundation, Primary, Secondary, Post 16 or Special School?')),
-                ('school_year', models.CharField(blank=True, max_length=20)),
-                ('pep', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='section_a', to='peps.pep')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("foundation", "Foundation"),
+                            ("primary", "Primary"),
+                            ("secondary", "Secondary"),
+                            ("post_16", "Post 16"),
+                            ("special", "Special school"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "is this PEP for Foundation, Primary, Secondary, Post 16 "
+                            "or Special School?"
+                        ),
+                    ),
+                ),
+                ("school_year", models.CharField(blank=True, max_length=20)),
+                (
+                    "pep",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_a",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SectionB',
+            name="SectionB",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('invited_to_contribute', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='was the child or young person invited to contribute to the PEP meeting?')),
-                ('attended_meeting', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='did the child or young person attend the PEP meeting?')),
-                ('outcome_reviewer', models.CharField(blank=True, max_length=200, verbose_name='if the child or young person did not attend, who will review the outcome with them?')),
-                ('has_home_learning_support', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='do you have what you need to support your learning at home?')),
-                ('home_learning_needs', models.TextField(blank=True, verbose_name='if no, what do you need to help you learn at home?')),
-                ('offered_tuition', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='have you been offered 1:1 tuition?')),
-                ('wellbeing', models.TextField(blank=True, verbose_name="well-being: how do you feel whilst you are at school? What makes you feel good in school? Is there anything that doesn't make you feel good?")),
-                ('achievement', models.TextField(blank=True, verbose_name='achievement: what do you do well in school? Is there anything you feel proud of? Is there anything you need help with?')),
-                ('attendance', models.TextField(blank=True, verbose_name='attendance: do you go to school every day and arrive on time?')),
-                ('support', models.TextField(blank=True, verbose_name='support: who helps you in school? Who would you go to with a problem? What can you do if you need support with your learning? Would you like any more help in school?')),
-                ('relationships', models.TextField(blank=True, verbose_name='relationships: who are your friends? Which adults do you like spending time with? Which adults help you?')),
-                ('aspirations', models.TextField(blank=True, verbose_name='aspirations (secondary): what do you want to study or train in when you leave Year 11?')),
-                ('ambitions', models.TextField(blank=True, verbose_name='ambitions: what job or career do you hope to do in future?')),
-                ('voice_going_right', models.TextField(blank=True, verbose_name='2 areas that are going right at school? 2 areas that could be better? Is there anything we can do to help to improve the things that could be better?')),
-                ('voice_subjects', models.TextField(blank=True, verbose_name='tell me what subjects go well for you in school. Why do you think they are going well?')),
-                ('voice_help', models.TextField(blank=True, verbose_name='who would you go to if you needed help with your learning? What about help with your emotional support?')),
-                ('voice_people', models.TextField(blank=True, verbose_name='are there people you like spending time with, in school? If so, who are they and why?')),
-                ('voice_future', models.TextField(blank=True, verbose_name='do you have any idea what you would like to do in the future? Do you need any help with this?')),
-                ('voice_on_time', models.TextField(blank=True, verbose_name='do you come to school on time?')),
-                ('voice_previous_targets', models.TextField(blank=True, verbose_name='can we look at your targets from your last PEP: do you think you have met them?')),
-                ('voice_new_targets', models.TextField(blank=True, verbose_name='from the new information your teachers have provided, do you have any ideas for new targets?')),
-                ('carer_comments', models.TextField(blank=True, verbose_name='parent or carer comments: strengths and achievements')),
-                ('social_worker_comments', models.TextField(blank=True, verbose_name='social worker comments: strengths and achievements')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('pep', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='section_b', to='peps.pep')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "invited_to_contribute",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "was the child or young person invited to contribute to "
+                            "the PEP meeting?"
+                        ),
+                    ),
+                ),
+                (
+                    "attended_meeting",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "did the child or young person attend the PEP meeting?"
+                        ),
+                    ),
+                ),
+                (
+                    "outcome_reviewer",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "if the child or young person did not attend, who will "
+                            "review the outcome with them?"
+                        ),
+                    ),
+                ),
+                (
+                    "has_home_learning_support",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "do you have what you need to support your learning at "
+                            "home?"
+                        ),
+                    ),
+                ),
+                (
+                    "home_learning_needs",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if no, what do you need to help you learn at home?"
+                        ),
+                    ),
+                ),
+                (
+                    "offered_tuition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="have you been offered 1:1 tuition?",
+                    ),
+                ),
+                (
+                    "wellbeing",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "well-being: how do you feel whilst you are at school? "
+                            "What makes you feel good in school? Is there anything "
+                            "that doesn't make you feel good?"
+                        ),
+                    ),
+                ),
+                (
+                    "achievement",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "achievement: what do you do well in school? Is there "
+                            "anything you feel proud of? Is there anything you need "
+                            "help with?"
+                        ),
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "attendance: do you go to school every day and arrive on "
+                            "time?"
+                        ),
+                    ),
+                ),
+                (
+                    "support",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "support: who helps you in school? Who would you go to "
+                            "with a problem? What can you do if you need support with "
+                            "your learning? Would you like any more help in school?"
+                        ),
+                    ),
+                ),
+                (
+                    "relationships",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "relationships: who are your friends? Which adults do you "
+                            "like spending time with? Which adults help you?"
+                        ),
+                    ),
+                ),
+                (
+                    "aspirations",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "aspirations (secondary): what do you want to study or "
+                            "train in when you leave Year 11?"
+                        ),
+                    ),
+                ),
+                (
+                    "ambitions",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "ambitions: what job or career do you hope to do in future?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_going_right",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "2 areas that are going right at school? 2 areas that "
+                            "could be better? Is there anything we can do to help to "
+                            "improve the things that could be better?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_subjects",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "tell me what subjects go well for you in school. Why do "
+                            "you think they are going well?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_help",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "who would you go to if you needed help with your "
+                            "learning? What about help with your emotional support?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_people",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "are there people you like spending time with, in school? "
+                            "If so, who are they and why?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_future",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "do you have any idea what you would like to do in the "
+                            "future? Do you need any help with this?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_on_time",
+                    models.TextField(
+                        blank=True, verbose_name="do you come to school on time?"
+                    ),
+                ),
+                (
+                    "voice_previous_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "can we look at your targets from your last PEP: do you "
+                            "think you have met them?"
+                        ),
+                    ),
+                ),
+                (
+                    "voice_new_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "from the new information your teachers have provided, do "
+                            "you have any ideas for new targets?"
+                        ),
+                    ),
+                ),
+                (
+                    "carer_comments",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "parent or carer comments: strengths and achievements"
+                        ),
+                    ),
+                ),
+                (
+                    "social_worker_comments",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "social worker comments: strengths and achievements"
+                        ),
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "pep",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_b",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SectionC',
+            name="SectionC",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('previous_provisions', models.TextField(blank=True, verbose_name='previous education provisions attended and dates')),
-                ('current_provision', models.TextField(blank=True, verbose_name='name and address of current school or education provision')),
-                ('current_provision_postcode', models.CharField(blank=True, max_length=10, verbose_name='postcode')),
-                ('current_provision_telephone', models.CharField(blank=True, max_length=40, verbose_name='telephone number')),
-                ('designated_teacher_contact', models.TextField(blank=True, verbose_name='name and contact details of designated teacher')),
-                ('will_continue', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='will the child or young person continue to attend this nursery, school or college?')),
-                ('new_provision_identified', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('not_applicable', 'Not applicable')], max_length=20, verbose_name='if the child or young person cannot continue at their previous nursery, school or college, has a new one been identified?')),
-                ('new_provision', models.TextField(blank=True, verbose_name='name and address of the new nursery, school, college or other educational provision')),
-                ('new_provision_postcode', models.CharField(blank=True, max_length=10, verbose_name='postcode')),
-                ('new_provision_telephone', models.CharField(blank=True, max_length=40, verbose_name='telephone number')),
-                ('new_provision_designated_teacher', models.TextField(blank=True, verbose_name='name and contact details of designated teacher')),
-                ('travel', models.CharField(blank=True, choices=[('walks', 'Walks'), ('public_transport', 'Public transport'), ('carer_drives', 'Carer drives'), ('la_transport', 'Local authority transport or taxi'), ('other', 'Other')], max_length=20, verbose_name='how will the child get to and from school, college or place of education?')),
-                ('travel_other', models.CharField(blank=True, max_length=200, verbose_name='if other, please specify')),
-                ('referral_received_on', models.DateField(blank=True, null=True, verbose_name='date referral received')),
-                ('care_started_on', models.DateField(blank=True, null=True, verbose_name='CLA start date')),
-                ('current_legal_status', models.CharField(blank=True, max_length=120)),
-                ('sdq_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='SDQ score')),
-                ('health_information', models.TextField(blank=True)),
-                ('care_plan_summary', models.TextField(blank=True, verbose_name='care plan summary and any changes school need to be aware of')),
-                ('contact_arrangements', models.TextField(blank=True, verbose_name='contact arrangements and permissions relevant to education')),
-                ('placement_stability', models.TextField(blank=True, verbose_name='placement and stability: changes to discuss as part of the education review')),
-                ('case_worker_name', models.CharField(blank=True, max_length=200, verbose_name='allocated case worker name')),
-                ('case_worker_telephone', models.CharField(blank=True, max_length=40, verbose_name='allocated case worker telephone')),
-                ('who_informs_school', models.CharField(blank=True, max_length=200, verbose_name="if necessary, who will inform the child's nursery, school or educational establishment that they are looked after or have changed placement?")),
-                ('who_liaises_daily', models.CharField(blank=True, max_length=200, verbose_name='who will liaise with the school on a day to day basis?')),
-                ('who_receives_correspondence', models.CharField(blank=True, max_length=200, verbose_name="who will receive correspondence and reports from the child's nursery, school or educational establishment?")),
-                ('carer_information_sharing', models.TextField(blank=True, verbose_name='if not carer(s), how will information be shared with them?')),
-                ('parent_information_sharing', models.TextField(blank=True, verbose_name='if not parent(s), how will information be shared with them?')),
-                ('who_attends_events', models.CharField(blank=True, max_length=200, verbose_name='who will attend parent and open evenings and other school events?')),
-                ('school_trip_permission', models.CharField(blank=True, max_length=200, verbose_name='permission for the child or young person to go on school trips may be given by')),
-                ('long_journey_permission', models.CharField(blank=True, max_length=200, verbose_name='permission for the child or young person to go on longer school journeys may be given by')),
-                ('has_education_costs', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name="are there any costs associated with the child's education, for example school meals, fares, uniforms?")),
-                ('who_meets_costs', models.CharField(blank=True, max_length=200, verbose_name='if so, who will meet the costs?')),
-                ('pep', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='section_c', to='peps.pep')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('virtual_teacher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='virtual school teacher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "previous_provisions",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="previous education provisions attended and dates",
+                    ),
+                ),
+                (
+                    "current_provision",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "name and address of current school or education provision"
+                        ),
+                    ),
+                ),
+                (
+                    "current_provision_postcode",
+                    models.CharField(
+                        blank=True, max_length=10, verbose_name="postcode"
+                    ),
+                ),
+                (
+                    "current_provision_telephone",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="telephone number"
+                    ),
+                ),
+                (
+                    "designated_teacher_contact",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="name and contact details of designated teacher",
+                    ),
+                ),
+                (
+                    "will_continue",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "will the child or young person continue to attend this "
+                            "nursery, school or college?"
+                        ),
+                    ),
+                ),
+                (
+                    "new_provision_identified",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "if the child or young person cannot continue at their "
+                            "previous nursery, school or college, has a new one been "
+                            "identified?"
+                        ),
+                    ),
+                ),
+                (
+                    "new_provision",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "name and address of the new nursery, school, college or "
+                            "other educational provision"
+                        ),
+                    ),
+                ),
+                (
+                    "new_provision_postcode",
+                    models.CharField(
+                        blank=True, max_length=10, verbose_name="postcode"
+                    ),
+                ),
+                (
+                    "new_provision_telephone",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="telephone number"
+                    ),
+                ),
+                (
+                    "new_provision_designated_teacher",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="name and contact details of designated teacher",
+                    ),
+                ),
+                (
+                    "travel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("walks", "Walks"),
+                            ("public_transport", "Public transport"),
+                            ("carer_drives", "Carer drives"),
+                            ("la_transport", "Local authority transport or taxi"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "how will the child get to and from school, college or "
+                            "place of education?"
+                        ),
+                    ),
+                ),
+                (
+                    "travel_other",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="if other, please specify",
+                    ),
+                ),
+                (
+                    "referral_received_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date referral received"
+                    ),
+                ),
+                (
+                    "care_started_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="CLA start date"
+                    ),
+                ),
+                ("current_legal_status", models.CharField(blank=True, max_length=120)),
+                (
+                    "sdq_score",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="SDQ score"
+                    ),
+                ),
+                ("health_information", models.TextField(blank=True)),
+                (
+                    "care_plan_summary",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "care plan summary and any changes school need to be aware "
+                            "of"
+                        ),
+                    ),
+                ),
+                (
+                    "contact_arrangements",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "contact arrangements and permissions relevant to education"
+                        ),
+                    ),
+                ),
+                (
+                    "placement_stability",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "placement and stability: changes to discuss as part of "
+                            "the education review"
+                        ),
+                    ),
+                ),
+                (
+                    "case_worker_name",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="allocated case worker name",
+                    ),
+                ),
+                (
+                    "case_worker_telephone",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        verbose_name="allocated case worker telephone",
+                    ),
+                ),
+                (
+                    "who_informs_school",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "if necessary, who will inform the child's nursery, school "
+                            "or educational establishment that they are looked after "
+                            "or have changed placement?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_liaises_daily",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "who will liaise with the school on a day to day basis?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_receives_correspondence",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "who will receive correspondence and reports from the "
+                            "child's nursery, school or educational establishment?"
+                        ),
+                    ),
+                ),
+                (
+                    "carer_information_sharing",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if not carer(s), how will information be shared with them?"
+                        ),
+                    ),
+                ),
+                (
+                    "parent_information_sharing",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if not parent(s), how will information be shared with "
+                            "them?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_attends_events",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "who will attend parent and open evenings and other school "
+                            "events?"
+                        ),
+                    ),
+                ),
+                (
+                    "school_trip_permission",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "permission for the child or young person to go on school "
+                            "trips may be given by"
+                        ),
+                    ),
+                ),
+                (
+                    "long_journey_permission",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "permission for the child or young person to go on longer "
+                            "school journeys may be given by"
+                        ),
+                    ),
+                ),
+                (
+                    "has_education_costs",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "are there any costs associated with the child's "
+                            "education, for example school meals, fares, uniforms?"
+                        ),
+                    ),
+                ),
+                (
+                    "who_meets_costs",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="if so, who will meet the costs?",
+                    ),
+                ),
+                (
+                    "pep",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_c",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "virtual_teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="virtual school teacher",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SectionD',
+            name="SectionD",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('current_attendance', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='current attendance (%)')),
-                ('attendance_support', models.TextField(blank=True, verbose_name='where attendance is a concern, what support is in place?')),
-                ('education_summary', models.TextField(blank=True)),
-                ('accessing_tuition', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='is the child or young person accessing tuition?')),
-                ('virtual_school_tuition', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='is the child or young person accessing tuition from the Virtual School?')),
-                ('pupil_premium_use', models.TextField(blank=True, verbose_name='how is Pupil Premium Plus being used to support the child?')),
-                ('carer_support_for_targets', models.TextField(blank=True, verbose_name='how will the parent or carer support the child to meet their targets?')),
-                ('social_worker_support_for_targets', models.TextField(blank=True, verbose_name='how will the social worker support the child to meet their targets?')),
-                ('additional_pupil_premium_request', models.TextField(blank=True, verbose_name='additional Pupil Premium Plus requested from the Virtual School, and why')),
-                ('has_send', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='does the young person have a special educational need or disability?')),
-                ('primary_send_need', models.CharField(blank=True, max_length=200, verbose_name="what is the young person's primary special educational need or disability?")),
-                ('send_stage', models.CharField(blank=True, choices=[('none', 'No special educational needs'), ('sen_support', 'SEN support'), ('ehcp', 'Education, health and care plan'), ('assessment', 'Being assessed for an EHCP')], max_length=20, verbose_name='which SEND code of practice stage is the young person at?')),
-                ('out_of_area_send_status', models.CharField(blank=True, max_length=200, verbose_name='if not at a school in the authority, is the young person on SEND support or an EHCP?')),
-                ('recent_assessments', models.TextField(blank=True, verbose_name='recent assessments of educational needs, for example Boxall')),
-                ('inclusion_arrangements', models.TextField(blank=True)),
-                ('extra_curricular', models.TextField(blank=True, verbose_name='extra-curricular activities')),
-                ('change_of_school_discussed', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('not_applicable', 'Not applicable')], max_length=20, verbose_name='has a change of school been discussed with the child?')),
-                ('transition_arrangements', models.TextField(blank=True, verbose_name="what arrangements are in place to support the child's transition?")),
-                ('new_school_arrangements', models.TextField(blank=True, verbose_name='what arrangements are in place to support the new school?')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('pep', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='section_d', to='peps.pep')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "current_attendance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="current attendance (%)",
+                    ),
+                ),
+                (
+                    "attendance_support",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "where attendance is a concern, what support is in place?"
+                        ),
+                    ),
+                ),
+                ("education_summary", models.TextField(blank=True)),
+                (
+                    "accessing_tuition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="is the child or young person accessing tuition?",
+                    ),
+                ),
+                (
+                    "virtual_school_tuition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "is the child or young person accessing tuition from the "
+                            "Virtual School?"
+                        ),
+                    ),
+                ),
+                (
+                    "pupil_premium_use",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "how is Pupil Premium Plus being used to support the child?"
+                        ),
+                    ),
+                ),
+                (
+                    "carer_support_for_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "how will the parent or carer support the child to meet "
+                            "their targets?"
+                        ),
+                    ),
+                ),
+                (
+                    "social_worker_support_for_targets",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "how will the social worker support the child to meet "
+                            "their targets?"
+                        ),
+                    ),
+                ),
+                (
+                    "additional_pupil_premium_request",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "additional Pupil Premium Plus requested from the Virtual "
+                            "School, and why"
+                        ),
+                    ),
+                ),
+                (
+                    "has_send",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name=(
+                            "does the young person have a special educational need or "
+                            "disability?"
+                        ),
+                    ),
+                ),
+                (
+                    "primary_send_need",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "what is the young person's primary special educational "
+                            "need or disability?"
+                        ),
+                    ),
+                ),
+                (
+                    "send_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No special educational needs"),
+                            ("sen_support", "SEN support"),
+                            ("ehcp", "Education, health and care plan"),
+                            ("assessment", "Being assessed for an EHCP"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "which SEND code of practice stage is the young person at?"
+                        ),
+                    ),
+                ),
+                (
+                    "out_of_area_send_status",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name=(
+                            "if not at a school in the authority, is the young person "
+                            "on SEND support or an EHCP?"
+                        ),
+                    ),
+                ),
+                (
+                    "recent_assessments",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "recent assessments of educational needs, for example "
+                            "Boxall"
+                        ),
+                    ),
+                ),
+                ("inclusion_arrangements", models.TextField(blank=True)),
+                (
+                    "extra_curricular",
+                    models.TextField(
+                        blank=True, verbose_name="extra-curricular activities"
+                    ),
+                ),
+                (
+                    "change_of_school_discussed",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=20,
+                        verbose_name=(
+                            "has a change of school been discussed with the child?"
+                        ),
+                    ),
+                ),
+                (
+                    "transition_arrangements",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "what arrangements are in place to support the child's "
+                            "transition?"
+                        ),
+                    ),
+                ),
+                (
+                    "new_school_arrangements",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "what arrangements are in place to support the new school?"
+                        ),
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "pep",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_d",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SubjectProgress',
+            name="SubjectProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=120)),
-                ('is_core', models.BooleanField(default=False)),
-                ('current_level', models.CharField(blank=True, max_length=40, verbose_name='current school level')),
-                ('target_level', models.CharField(blank=True, max_length=40)),
-                ('predicted_level', models.CharField(blank=True, max_length=40)),
-                ('on_track_for_target', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='on track to meet target')),
-                ('on_track_for_are', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='on track to meet age-related expectations')),
-                ('making_good_progress', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('comments', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='peps.pep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=120)),
+                ("is_core", models.BooleanField(default=False)),
+                (
+                    "current_level",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="current school level"
+                    ),
+                ),
+                ("target_level", models.CharField(blank=True, max_length=40)),
+                ("predicted_level", models.CharField(blank=True, max_length=40)),
+                (
+                    "on_track_for_target",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="on track to meet target",
+                    ),
+                ),
+                (
+                    "on_track_for_are",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="on track to meet age-related expectations",
+                    ),
+                ),
+                (
+                    "making_good_progress",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                ("comments", models.TextField(blank=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subjects",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_core', 'position', 'id'],
+                "ordering": ["-is_core", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('core', 'Core subject target'), ('additional', 'Additional subject target')], default='core', max_length=20)),
-                ('subject_area', models.CharField(max_length=120)),
-                ('target', models.TextField(verbose_name='target (SMART)')),
-                ('action', models.TextField(blank=True, verbose_name='action: what will you do? Who will do it? When will they do it?')),
-                ('success_criteria', models.TextField(blank=True, verbose_name='success criteria: what will you see')),
-                ('timescale', models.CharField(blank=True, max_length=200)),
-                ('pupil_premium_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='Pupil Premium Plus or bursary cost (£)')),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='peps.pep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("core", "Core subject target"),
+                            ("additional", "Additional subject target"),
+                        ],
+                        default="core",
+                        max_length=20,
+                    ),
+                ),
+                ("subject_area", models.CharField(max_length=120)),
+                ("target", models.TextField(verbose_name="target (SMART)")),
+                (
+                    "action",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "action: what will you do? Who will do it? When will they "
+                            "do it?"
+                        ),
+                    ),
+                ),
+                (
+                    "success_criteria",
+                    models.TextField(
+                        blank=True, verbose_name="success criteria: what will you see"
+                    ),
+                ),
+                ("timescale", models.CharField(blank=True, max_length=200)),
+                (
+                    "pupil_premium_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="Pupil Premium Plus or bursary cost (£)",
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'id'],
+                "ordering": ["kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PreviousTargetReview',
+            name="PreviousTargetReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.TextField(verbose_name='previous PEP target')),
-                ('impact', models.TextField(blank=True, verbose_name='impact of the actions')),
-                ('success_achieved', models.CharField(blank=True, choices=[('yes', 'Yes'), ('partly', 'Partly'), ('no', 'No')], max_length=10, verbose_name='has the success criteria been achieved?')),
-                ('next_steps', models.TextField(blank=True, verbose_name='if the success criteria has not been met, what needs to happen next?')),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='previous_target_reviews', to='peps.pep')),
-                ('source_target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='peps.target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("target", models.TextField(verbose_name="previous PEP target")),
+                (
+                    "impact",
+                    models.TextField(blank=True, verbose_name="impact of the actions"),
+                ),
+                (
+                    "success_achieved",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+                        max_length=10,
+                        verbose_name="has the success criteria been achieved?",
+                    ),
+                ),
+                (
+                    "next_steps",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if the success criteria has not been met, what needs to "
+                            "happen next?"
+                        ),
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="previous_target_reviews",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "source_target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="peps.target",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPreviousTargetReview',
+            name="HistoricalPreviousTargetReview",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('target', models.TextField(verbose_name='previous PEP target')),
-                ('impact', models.TextField(blank=True, verbose_name='impact of the actions')),
-                ('success_achieved', models.CharField(blank=True, choices=[('yes', 'Yes'), ('partly', 'Partly'), ('no', 'No')], max_length=10, verbose_name='has the success criteria been achieved?')),
-                ('next_steps', models.TextField(blank=True, verbose_name='if the success criteria has not been met, what needs to happen next?')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
-                ('source_target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.target')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.TextField(verbose_name="previous PEP target")),
+                (
+                    "impact",
+                    models.TextField(blank=True, verbose_name="impact of the actions"),
+                ),
+                (
+                    "success_achieved",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+                        max_length=10,
+                        verbose_name="has the success criteria been achieved?",
+                    ),
+                ),
+                (
+                    "next_steps",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "if the success criteria has not been met, what needs to "
+                            "happen next?"
+                        ),
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "source_target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical previous target review',
-                'verbose_name_plural': 'historical previous target reviews',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical previous target review",
+                "verbose_name_plural": "historical previous target reviews",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['social_worker', 'surname'], name='peps_child_social__f77866_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["social_worker", "surname"],
+                name="peps_child_social__f77866_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['next_pep_due_on'], name='peps_child_next_pe_a2a63a_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["next_pep_due_on"], name="peps_child_next_pe_a2a63a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='careepisode',
-            constraint=models.UniqueConstraint(fields=('child', 'started_on'), name='one_episode_per_start'),
+            model_name="careepisode",
+            constraint=models.UniqueConstraint(
+                fields=("child", "started_on"), name="one_episode_per_start"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='childuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="childuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddIndex(
-            model_name='peptask',
-            index=models.Index(fields=['assignee', 'completed_at', 'due_on'], name='peps_peptas_assigne_285ea3_idx'),
+            model_name="peptask",
+            index=models.Index(
+                fields=["assignee", "completed_at", "due_on"],
+                name="peps_peptas_assigne_285ea3_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='peptask',
-            index=models.Index(fields=['completed_at', 'due_on'], name='peps_peptas_complet_b03a4b_idx'),
+            model_name="peptask",
+            index=models.Index(
+                fields=["completed_at", "due_on"], name="peps_peptas_complet_b03a4b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peptask',
-            constraint=models.UniqueConstraint(fields=('pep', 'step'), name='one_task_per_step'),
+            model_name="peptask",
+            constraint=models.UniqueConstraint(
+                fields=("pep", "step"), name="one_task_per_step"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='pepuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="pepuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddIndex(
-            model_name='school',
-            index=models.Index(fields=['postcode'], name='peps_school_postcod_92eb79_idx'),
+            model_name="school",
+            index=models.Index(
+                fields=["postcode"], name="peps_school_postcod_92eb79_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='pep',
-            index=models.Index(fields=['child', '-meeting_date'], name='peps_pep_child_i_eee2c8_idx'),
+            model_name="pep",
+            index=models.Index(
+                fields=["child", "-meeting_date"], name="peps_pep_child_i_eee2c8_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='pep',
-            index=models.Index(fields=['status', 'meeting_date'], name='peps_pep_status_cb563d_idx'),
+            model_name="pep",
+            index=models.Index(
+                fields=["status", "meeting_date"], name="peps_pep_status_cb563d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='pep',
-            index=models.Index(fields=['meeting_date'], name='peps_pep_meeting_2c5475_idx'),
+            model_name="pep",
+            index=models.Index(
+                fields=["meeting_date"], name="peps_pep_meeting_2c5475_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['school', 'ended_on'], name='peps_enrolm_school__d891b5_idx'),
+            model_name="enrolment",
+            index=models.Index(
+                fields=["school", "ended_on"], name="peps_enrolm_school__d891b5_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolstaff',
-            constraint=models.UniqueConstraint(fields=('school', 'user', 'position'), name='unique_school_position'),
+            model_name="schoolstaff",
+            constraint=models.UniqueConstraint(
+                fields=("school", "user", "position"), name="unique_school_position"
+            ),
         ),
     ]

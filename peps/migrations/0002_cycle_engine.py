@@ -7,85 +7,339 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('peps', '0001_initial'),
+        ("peps", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CycleSettings',
+            name="CycleSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_pep_amount', models.PositiveSmallIntegerField(default=20, verbose_name='first PEP within')),
-                ('first_pep_unit', models.CharField(choices=[('working_days', 'Working days'), ('calendar_days', 'Calendar days'), ('school_days', 'School days'), ('weeks', 'Weeks'), ('months', 'Months')], default='working_days', max_length=20, verbose_name='counted in')),
-                ('second_pep_amount', models.PositiveSmallIntegerField(default=3, verbose_name='second PEP within')),
-                ('second_pep_unit', models.CharField(choices=[('working_days', 'Working days'), ('calendar_days', 'Calendar days'), ('school_days', 'School days'), ('weeks', 'Weeks'), ('months', 'Months')], default='months', max_length=20, verbose_name='counted in')),
-                ('later_peps_amount', models.PositiveSmallIntegerField(default=6, verbose_name='each later PEP within')),
-                ('later_peps_unit', models.CharField(choices=[('working_days', 'Working days'), ('calendar_days', 'Calendar days'), ('school_days', 'School days'), ('weeks', 'Weeks'), ('months', 'Months')], default='months', max_length=20, verbose_name='counted in')),
-                ('finalisation_amount', models.PositiveSmallIntegerField(default=10, verbose_name='finalised within')),
-                ('finalisation_unit', models.CharField(choices=[('working_days', 'Working days'), ('calendar_days', 'Calendar days'), ('school_days', 'School days'), ('weeks', 'Weeks'), ('months', 'Months')], default='working_days', max_length=20, verbose_name='counted in')),
-                ('quality_assurance_amount', models.PositiveSmallIntegerField(default=10, verbose_name='quality-assured within')),
-                ('quality_assurance_unit', models.CharField(choices=[('working_days', 'Working days'), ('calendar_days', 'Calendar days'), ('school_days', 'School days'), ('weeks', 'Weeks'), ('months', 'Months')], default='working_days', max_length=20, verbose_name='counted in')),
-                ('reminder_lead_working_days', models.PositiveSmallIntegerField(default=3, help_text='0 sends the reminder on the day the task is due.', verbose_name='remind this many working days before a task is due')),
-                ('early_years_peps', models.BooleanField(default=False, help_text='Children from Reception to Year 13 always have PEPs.', verbose_name='children below Reception have PEPs')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "first_pep_amount",
+                    models.PositiveSmallIntegerField(
+                        default=20, verbose_name="first PEP within"
+                    ),
+                ),
+                (
+                    "first_pep_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("calendar_days", "Calendar days"),
+                            ("school_days", "School days"),
+                            ("weeks", "Weeks"),
+                            ("months", "Months"),
+                        ],
+                        default="working_days",
+                        max_length=20,
+                        verbose_name="counted in",
+                    ),
+                ),
+                (
+                    "second_pep_amount",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="second PEP within"
+                    ),
+                ),
+                (
+                    "second_pep_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("calendar_days", "Calendar days"),
+                            ("school_days", "School days"),
+                            ("weeks", "Weeks"),
+                            ("months", "Months"),
+                        ],
+                        default="months",
+                        max_length=20,
+                        verbose_name="counted in",
+                    ),
+                ),
+                (
+                    "later_peps_amount",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="each later PEP within"
+                    ),
+                ),
+                (
+                    "later_peps_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("calendar_days", "Calendar days"),
+                            ("school_days", "School days"),
+                            ("weeks", "Weeks"),
+                            ("months", "Months"),
+                        ],
+                        default="months",
+                        max_length=20,
+                        verbose_name="counted in",
+                    ),
+                ),
+                (
+                    "finalisation_amount",
+                    models.PositiveSmallIntegerField(
+                        default=10, verbose_name="finalised within"
+                    ),
+                ),
+                (
+                    "finalisation_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("calendar_days", "Calendar days"),
+                            ("school_days", "School days"),
+                            ("weeks", "Weeks"),
+                            ("months", "Months"),
+                        ],
+                        default="working_days",
+                        max_length=20,
+                        verbose_name="counted in",
+                    ),
+                ),
+                (
+                    "quality_assurance_amount",
+                    models.PositiveSmallIntegerField(
+                        default=10, verbose_name="quality-assured within"
+                    ),
+                ),
+                (
+                    "quality_assurance_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("calendar_days", "Calendar days"),
+                            ("school_days", "School days"),
+                            ("weeks", "Weeks"),
+                            ("months", "Months"),
+                        ],
+                        default="working_days",
+                        max_length=20,
+                        verbose_name="counted in",
+                    ),
+                ),
+                (
+                    "reminder_lead_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="0 sends the reminder on the day the task is due.",
+                        verbose_name=(
+                            "remind this many working days before a task is due"
+                        ),
+                    ),
+                ),
+                (
+                    "early_years_peps",
+                    models.BooleanField(
+                        default=False,
+                        help_text=(
+                            "Children from Reception to Year 13 always have PEPs."
+                        ),
+                        verbose_name="children below Reception have PEPs",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'PEP cycle settings',
-                'verbose_name_plural': 'PEP cycle settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='cycle_settings_is_a_single_row')],
+                "verbose_name": "PEP cycle settings",
+                "verbose_name_plural": "PEP cycle settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)),
+                        name="cycle_settings_is_a_single_row",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CycleEmail',
+            name="CycleEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invitation', 'Meeting invitation'), ('invitation_update', 'Updated meeting invitation'), ('reminder', 'Task reminder'), ('task_escalation', 'Overdue task escalation'), ('pep_escalation', 'Overdue PEP escalation')], max_length=30)),
-                ('subject', models.CharField(max_length=200)),
-                ('recipients', models.JSONField(blank=True, default=list, help_text='The addresses it went to.')),
-                ('sent_at', models.DateTimeField()),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cycle_emails', to='peps.child')),
-                ('pep', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='cycle_emails', to='peps.pep')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='peps.peptask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("invitation", "Meeting invitation"),
+                            ("invitation_update", "Updated meeting invitation"),
+                            ("reminder", "Task reminder"),
+                            ("task_escalation", "Overdue task escalation"),
+                            ("pep_escalation", "Overdue PEP escalation"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                (
+                    "recipients",
+                    models.JSONField(
+                        blank=True, default=list, help_text="The addresses it went to."
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cycle_emails",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cycle_emails",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="peps.peptask",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'sent_at'], name='peps_cyclee_kind_83403f_idx')],
+                "ordering": ["-sent_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "sent_at"], name="peps_cyclee_kind_83403f_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('overdue_pep', 'PEP meeting overdue and not booked')], max_length=30)),
-                ('due_on', models.DateField()),
-                ('sent_at', models.DateTimeField()),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='peps.child')),
-                ('recipient', models.ForeignKey(blank=True, help_text='The manager it went to; empty when it went to the administrators.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("overdue_pep", "PEP meeting overdue and not booked")],
+                        max_length=30,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalations",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text=(
+                            "The manager it went to; empty when it went to the "
+                            "administrators."
+                        ),
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(fields=('child', 'kind', 'due_on'), name='one_escalation_per_deadline')],
+                "ordering": ["-sent_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("child", "kind", "due_on"),
+                        name="one_escalation_per_deadline",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MeetingInvitation',
+            name="MeetingInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveIntegerField()),
-                ('meeting_date', models.DateField()),
-                ('calendar_uid', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('sent', 'Sent'), ('superseded', 'Not sent: the meeting moved again first'), ('no_recipients', 'Not sent: nobody to send it to')], max_length=20)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='peps.pep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField()),
+                ("meeting_date", models.DateField()),
+                ("calendar_uid", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sent", "Sent"),
+                            ("superseded", "Not sent: the meeting moved again first"),
+                            ("no_recipients", "Not sent: nobody to send it to"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pep', 'sequence'],
-                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['created_at'], name='invitation_unsent')],
-                'constraints': [models.UniqueConstraint(fields=('pep', 'sequence'), name='one_invitation_per_sequence')],
+                "ordering": ["pep", "sequence"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("sent_at__isnull", True)),
+                        fields=["created_at"],
+                        name="invitation_unsent",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pep", "sequence"), name="one_invitation_per_sequence"
+                    )
+                ],
             },
         ),
     ]

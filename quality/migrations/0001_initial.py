@@ -8,194 +8,757 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('peps', '0001_initial'),
+        ("peps", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Band',
+            name="Band",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('overall', 'Overall (out of 22)'), ('social_care', 'Social care (out of 10)'), ('education', 'Education (out of 12)')], max_length=20)),
-                ('name', models.CharField(max_length=40)),
-                ('low', models.PositiveSmallIntegerField()),
-                ('high', models.PositiveSmallIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("overall", "Overall (out of 22)"),
+                            ("social_care", "Social care (out of 10)"),
+                            ("education", "Education (out of 12)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                ("low", models.PositiveSmallIntegerField()),
+                ("high", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['measure', '-low'],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'name'), name='band_name_once'), models.CheckConstraint(condition=models.Q(('low__lte', models.F('high'))), name='band_low_le_high')],
+                "ordering": ["measure", "-low"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "name"), name="band_name_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("low__lte", models.F("high"))),
+                        name="band_low_le_high",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBand',
+            name="HistoricalBand",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('overall', 'Overall (out of 22)'), ('social_care', 'Social care (out of 10)'), ('education', 'Education (out of 12)')], max_length=20)),
-                ('name', models.CharField(max_length=40)),
-                ('low', models.PositiveSmallIntegerField()),
-                ('high', models.PositiveSmallIntegerField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("overall", "Overall (out of 22)"),
+                            ("social_care", "Social care (out of 10)"),
+                            ("education", "Education (out of 12)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                ("low", models.PositiveSmallIntegerField()),
+                ("high", models.PositiveSmallIntegerField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical band',
-                'verbose_name_plural': 'historical bands',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical band",
+                "verbose_name_plural": "historical bands",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSectionE',
+            name="HistoricalSectionE",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('virtual_school_contact', models.TextField(blank=True, verbose_name='Virtual School contact details')),
-                ('pupil_voice_rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='pupil voice')),
-                ('care_planning_rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='care planning information')),
-                ('targets_rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3)], verbose_name='educational targets')),
-                ('progress_comment', models.TextField(blank=True, verbose_name='progress comment')),
-                ('progress_data_missing', models.BooleanField(default=False, verbose_name='progress data has not been uploaded')),
-                ('attendance_comment', models.TextField(blank=True, verbose_name='attendance comment')),
-                ('access_to_education_comment', models.TextField(blank=True, verbose_name='access to education: suspensions, exclusions, reduced timetable, off-site provision')),
-                ('link_teacher_comment', models.TextField(blank=True, verbose_name='link teacher comment')),
-                ('score_a', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section A: phase and meeting details')),
-                ('score_b', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name="Section B: child's views")),
-                ('score_c1', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section C1: access to education')),
-                ('score_c2', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='Section C2: health and care plan summary')),
-                ('score_c3', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section C3: other care plan sections')),
-                ('score_d1', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section D1: progress')),
-                ('score_d2', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='Section D2: targets')),
-                ('score_d3', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section D2: SEND, extra-curricular and transition')),
-                ('suggested_scores', models.JSONField(blank=True, default=dict, help_text='What the portal suggested per criterion, with its reasons.')),
-                ('social_care_total', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('education_total', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('overall_total', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('social_care_band', models.CharField(blank=True, max_length=40)),
-                ('education_band', models.CharField(blank=True, max_length=40)),
-                ('overall_band', models.CharField(blank=True, max_length=40)),
-                ('assessed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link_teacher', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "virtual_school_contact",
+                    models.TextField(
+                        blank=True, verbose_name="Virtual School contact details"
+                    ),
+                ),
+                (
+                    "pupil_voice_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="pupil voice",
+                    ),
+                ),
+                (
+                    "care_planning_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="care planning information",
+                    ),
+                ),
+                (
+                    "targets_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3),
+                        ],
+                        verbose_name="educational targets",
+                    ),
+                ),
+                (
+                    "progress_comment",
+                    models.TextField(blank=True, verbose_name="progress comment"),
+                ),
+                (
+                    "progress_data_missing",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="progress data has not been uploaded",
+                    ),
+                ),
+                (
+                    "attendance_comment",
+                    models.TextField(blank=True, verbose_name="attendance comment"),
+                ),
+                (
+                    "access_to_education_comment",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "access to education: suspensions, exclusions, reduced "
+                            "timetable, off-site provision"
+                        ),
+                    ),
+                ),
+                (
+                    "link_teacher_comment",
+                    models.TextField(blank=True, verbose_name="link teacher comment"),
+                ),
+                (
+                    "score_a",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section A: phase and meeting details",
+                    ),
+                ),
+                (
+                    "score_b",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="Section B: child's views",
+                    ),
+                ),
+                (
+                    "score_c1",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section C1: access to education",
+                    ),
+                ),
+                (
+                    "score_c2",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="Section C2: health and care plan summary",
+                    ),
+                ),
+                (
+                    "score_c3",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section C3: other care plan sections",
+                    ),
+                ),
+                (
+                    "score_d1",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section D1: progress",
+                    ),
+                ),
+                (
+                    "score_d2",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="Section D2: targets",
+                    ),
+                ),
+                (
+                    "score_d3",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name=(
+                            "Section D2: SEND, extra-curricular and transition"
+                        ),
+                    ),
+                ),
+                (
+                    "suggested_scores",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text=(
+                            "What the portal suggested per criterion, with its reasons."
+                        ),
+                    ),
+                ),
+                (
+                    "social_care_total",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "education_total",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "overall_total",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("social_care_band", models.CharField(blank=True, max_length=40)),
+                ("education_band", models.CharField(blank=True, max_length=40)),
+                ("overall_band", models.CharField(blank=True, max_length=40)),
+                ("assessed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link_teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Section E',
-                'verbose_name_plural': 'historical Section E records',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Section E",
+                "verbose_name_plural": "historical Section E records",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PublishedPep',
+            name="PublishedPep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('file', models.FileField(blank=True, upload_to='published/%Y/%m/')),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('reason', models.CharField(max_length=200)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('rendered_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publications', to='peps.pep')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("file", models.FileField(blank=True, upload_to="published/%Y/%m/")),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("reason", models.CharField(max_length=200)),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("rendered_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publications",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pep', '-version'],
+                "ordering": ["pep", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='CarerCopy',
+            name="CarerCopy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='peps.contact')),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carer_copies', to='peps.pep')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quality.publishedpep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="peps.contact",
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="carer_copies",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quality.publishedpep",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SectionE',
+            name="SectionE",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('virtual_school_contact', models.TextField(blank=True, verbose_name='Virtual School contact details')),
-                ('pupil_voice_rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='pupil voice')),
-                ('care_planning_rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='care planning information')),
-                ('targets_rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3)], verbose_name='educational targets')),
-                ('progress_comment', models.TextField(blank=True, verbose_name='progress comment')),
-                ('progress_data_missing', models.BooleanField(default=False, verbose_name='progress data has not been uploaded')),
-                ('attendance_comment', models.TextField(blank=True, verbose_name='attendance comment')),
-                ('access_to_education_comment', models.TextField(blank=True, verbose_name='access to education: suspensions, exclusions, reduced timetable, off-site provision')),
-                ('link_teacher_comment', models.TextField(blank=True, verbose_name='link teacher comment')),
-                ('score_a', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section A: phase and meeting details')),
-                ('score_b', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name="Section B: child's views")),
-                ('score_c1', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section C1: access to education')),
-                ('score_c2', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='Section C2: health and care plan summary')),
-                ('score_c3', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section C3: other care plan sections')),
-                ('score_d1', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section D1: progress')),
-                ('score_d2', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='Section D2: targets')),
-                ('score_d3', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)], verbose_name='Section D2: SEND, extra-curricular and transition')),
-                ('suggested_scores', models.JSONField(blank=True, default=dict, help_text='What the portal suggested per criterion, with its reasons.')),
-                ('social_care_total', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('education_total', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('overall_total', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('social_care_band', models.CharField(blank=True, max_length=40)),
-                ('education_band', models.CharField(blank=True, max_length=40)),
-                ('overall_band', models.CharField(blank=True, max_length=40)),
-                ('assessed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('link_teacher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='section_e', to='peps.pep')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "virtual_school_contact",
+                    models.TextField(
+                        blank=True, verbose_name="Virtual School contact details"
+                    ),
+                ),
+                (
+                    "pupil_voice_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="pupil voice",
+                    ),
+                ),
+                (
+                    "care_planning_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="care planning information",
+                    ),
+                ),
+                (
+                    "targets_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3),
+                        ],
+                        verbose_name="educational targets",
+                    ),
+                ),
+                (
+                    "progress_comment",
+                    models.TextField(blank=True, verbose_name="progress comment"),
+                ),
+                (
+                    "progress_data_missing",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="progress data has not been uploaded",
+                    ),
+                ),
+                (
+                    "attendance_comment",
+                    models.TextField(blank=True, verbose_name="attendance comment"),
+                ),
+                (
+                    "access_to_education_comment",
+                    models.TextField(
+                        blank=True,
+                        verbose_name=(
+                            "access to education: suspensions, exclusions, reduced "
+                            "timetable, off-site provision"
+                        ),
+                    ),
+                ),
+                (
+                    "link_teacher_comment",
+                    models.TextField(blank=True, verbose_name="link teacher comment"),
+                ),
+                (
+                    "score_a",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section A: phase and meeting details",
+                    ),
+                ),
+                (
+                    "score_b",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="Section B: child's views",
+                    ),
+                ),
+                (
+                    "score_c1",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section C1: access to education",
+                    ),
+                ),
+                (
+                    "score_c2",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="Section C2: health and care plan summary",
+                    ),
+                ),
+                (
+                    "score_c3",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section C3: other care plan sections",
+                    ),
+                ),
+                (
+                    "score_d1",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="Section D1: progress",
+                    ),
+                ),
+                (
+                    "score_d2",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="Section D2: targets",
+                    ),
+                ),
+                (
+                    "score_d3",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name=(
+                            "Section D2: SEND, extra-curricular and transition"
+                        ),
+                    ),
+                ),
+                (
+                    "suggested_scores",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text=(
+                            "What the portal suggested per criterion, with its reasons."
+                        ),
+                    ),
+                ),
+                (
+                    "social_care_total",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "education_total",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "overall_total",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("social_care_band", models.CharField(blank=True, max_length=40)),
+                ("education_band", models.CharField(blank=True, max_length=40)),
+                ("overall_band", models.CharField(blank=True, max_length=40)),
+                ("assessed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "link_teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_e",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Section E',
-                'verbose_name_plural': 'Section E records',
+                "verbose_name": "Section E",
+                "verbose_name_plural": "Section E records",
             },
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(max_length=20)),
-                ('to_status', models.CharField(max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True)),
-                ('returned_sections', models.JSONField(blank=True, default=list)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='peps.pep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("from_status", models.CharField(max_length=20)),
+                ("to_status", models.CharField(max_length=20)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True)),
+                ("returned_sections", models.JSONField(blank=True, default=list)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="peps.pep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='publishedpep',
-            constraint=models.UniqueConstraint(fields=('pep', 'version'), name='one_publication_per_version'),
+            model_name="publishedpep",
+            constraint=models.UniqueConstraint(
+                fields=("pep", "version"), name="one_publication_per_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sectione',
-            index=models.Index(fields=['assessed_at'], name='quality_sec_assesse_af1b38_idx'),
+            model_name="sectione",
+            index=models.Index(
+                fields=["assessed_at"], name="quality_sec_assesse_af1b38_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='transition',
-            index=models.Index(fields=['to_status', 'at'], name='quality_tra_to_stat_e92d0b_idx'),
+            model_name="transition",
+            index=models.Index(
+                fields=["to_status", "at"], name="quality_tra_to_stat_e92d0b_idx"
+            ),
         ),
     ]

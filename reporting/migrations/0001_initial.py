@@ -7,151 +7,431 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_role_groups'),
-        ('peps', '0001_initial'),
+        ("accounts", "0002_role_groups"),
+        ("peps", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FactRefresh',
+            name="FactRefresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('refreshed_at', models.DateTimeField()),
-                ('as_of', models.DateField(help_text='The day the sweep took as today.')),
-                ('peps', models.PositiveIntegerField()),
-                ('children', models.PositiveIntegerField()),
-                ('seconds', models.FloatField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("refreshed_at", models.DateTimeField()),
+                (
+                    "as_of",
+                    models.DateField(help_text="The day the sweep took as today."),
+                ),
+                ("peps", models.PositiveIntegerField()),
+                ("children", models.PositiveIntegerField()),
+                ("seconds", models.FloatField()),
             ],
             options={
-                'ordering': ['-refreshed_at'],
-                'get_latest_by': 'refreshed_at',
+                "ordering": ["-refreshed_at"],
+                "get_latest_by": "refreshed_at",
             },
         ),
         migrations.CreateModel(
-            name='PupilPremiumRate',
+            name="PupilPremiumRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('financial_year', models.PositiveSmallIntegerField(help_text='The calendar year in which the financial year starts on 1 April, e.g. 2024 for 2024-25.', unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, help_text='The allocation for each child looked after for at least one day.', max_digits=8, verbose_name='amount per child (£)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(
+                        help_text=(
+                            "The calendar year in which the financial year starts on 1 "
+                            "April, e.g. 2024 for 2024-25."
+                        ),
+                        unique=True,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text=(
+                            "The allocation for each child looked after for at least "
+                            "one day."
+                        ),
+                        max_digits=8,
+                        verbose_name="amount per child (£)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Pupil Premium Plus rate',
-                'ordering': ['financial_year'],
+                "verbose_name": "Pupil Premium Plus rate",
+                "ordering": ["financial_year"],
             },
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('kind', models.CharField(choices=[('autumn', 'Autumn'), ('spring', 'Spring'), ('summer', 'Summer')], max_length=10)),
-                ('academic_year', models.PositiveSmallIntegerField(help_text='The calendar year in which the school year starts, e.g. 2024 for 2024-25.')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("autumn", "Autumn"),
+                            ("spring", "Spring"),
+                            ("summer", "Summer"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "academic_year",
+                    models.PositiveSmallIntegerField(
+                        help_text=(
+                            "The calendar year in which the school year starts, e.g. "
+                            "2024 for 2024-25."
+                        )
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
             ],
             options={
-                'ordering': ['starts_on'],
-                'indexes': [models.Index(fields=['starts_on', 'ends_on'], name='reporting_t_starts__edb5a5_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('starts_on__lt', models.F('ends_on'))), name='term_starts_before_it_ends')],
+                "ordering": ["starts_on"],
+                "indexes": [
+                    models.Index(
+                        fields=["starts_on", "ends_on"],
+                        name="reporting_t_starts__edb5a5_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("starts_on__lt", models.F("ends_on"))),
+                        name="term_starts_before_it_ends",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkingDay',
+            name="WorkingDay",
             fields=[
-                ('day', models.DateField(primary_key=True, serialize=False)),
-                ('is_working_day', models.BooleanField()),
-                ('number', models.PositiveIntegerField()),
+                ("day", models.DateField(primary_key=True, serialize=False)),
+                ("is_working_day", models.BooleanField()),
+                ("number", models.PositiveIntegerField()),
             ],
             options={
-                'ordering': ['day'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_working_day', True)), fields=('number',), name='one_working_day_per_number')],
+                "ordering": ["day"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_working_day", True)),
+                        fields=("number",),
+                        name="one_working_day_per_number",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ChildFact',
+            name="ChildFact",
             fields=[
-                ('child', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='peps.child')),
-                ('local_child_id', models.CharField(max_length=10)),
-                ('date_of_birth', models.DateField(null=True)),
-                ('care_started_on', models.DateField(null=True)),
-                ('next_pep_due_on', models.DateField(null=True)),
-                ('next_pep_met_on', models.DateField(help_text='The meeting held, or booked, for the next due date.', null=True)),
-                ('first_pep_on', models.DateField(help_text='The first meeting since the child came into care.', null=True)),
-                ('first_pep_deadline', models.DateField(null=True)),
-                ('attendance', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('attendance_support', models.BooleanField(default=False)),
-                ('latest_pep', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.pep')),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.school')),
-                ('social_worker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.team')),
+                (
+                    "child",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="peps.child",
+                    ),
+                ),
+                ("local_child_id", models.CharField(max_length=10)),
+                ("date_of_birth", models.DateField(null=True)),
+                ("care_started_on", models.DateField(null=True)),
+                ("next_pep_due_on", models.DateField(null=True)),
+                (
+                    "next_pep_met_on",
+                    models.DateField(
+                        help_text="The meeting held, or booked, for the next due date.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "first_pep_on",
+                    models.DateField(
+                        help_text="The first meeting since the child came into care.",
+                        null=True,
+                    ),
+                ),
+                ("first_pep_deadline", models.DateField(null=True)),
+                (
+                    "attendance",
+                    models.DecimalField(decimal_places=2, max_digits=5, null=True),
+                ),
+                ("attendance_support", models.BooleanField(default=False)),
+                (
+                    "latest_pep",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.pep",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.school",
+                    ),
+                ),
+                (
+                    "social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['school'], name='reporting_c_school__7706c8_idx'), models.Index(fields=['team'], name='reporting_c_team_id_d9a0e1_idx'), models.Index(fields=['next_pep_due_on'], name='reporting_c_next_pe_d67b33_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["school"], name="reporting_c_school__7706c8_idx"
+                    ),
+                    models.Index(
+                        fields=["team"], name="reporting_c_team_id_d9a0e1_idx"
+                    ),
+                    models.Index(
+                        fields=["next_pep_due_on"],
+                        name="reporting_c_next_pe_d67b33_idx",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PepFact',
+            name="PepFact",
             fields=[
-                ('pep', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='peps.pep')),
-                ('date_of_birth', models.DateField(null=True)),
-                ('due_on', models.DateField(help_text='Pep.due_on, or the meeting date without one.')),
-                ('meeting_date', models.DateField()),
-                ('school_section_deadline', models.DateField(null=True)),
-                ('school_section_done', models.DateField(null=True)),
-                ('section_c_deadline', models.DateField(null=True)),
-                ('section_c_done', models.DateField(null=True)),
-                ('finalisation_deadline', models.DateField(null=True)),
-                ('finalisation_done', models.DateField(null=True)),
-                ('quality_assurance_deadline', models.DateField(null=True)),
-                ('quality_assurance_done', models.DateField(null=True)),
-                ('assessed', models.BooleanField(default=False)),
-                ('overall_band', models.CharField(blank=True, max_length=40)),
-                ('social_care_band', models.CharField(blank=True, max_length=40)),
-                ('education_band', models.CharField(blank=True, max_length=40)),
-                ('overall_total', models.PositiveSmallIntegerField(null=True)),
-                ('social_care_total', models.PositiveSmallIntegerField(null=True)),
-                ('education_total', models.PositiveSmallIntegerField(null=True)),
-                ('score_a', models.PositiveSmallIntegerField(null=True)),
-                ('score_b', models.PositiveSmallIntegerField(null=True)),
-                ('score_c1', models.PositiveSmallIntegerField(null=True)),
-                ('score_c2', models.PositiveSmallIntegerField(null=True)),
-                ('score_c3', models.PositiveSmallIntegerField(null=True)),
-                ('score_d1', models.PositiveSmallIntegerField(null=True)),
-                ('score_d2', models.PositiveSmallIntegerField(null=True)),
-                ('score_d3', models.PositiveSmallIntegerField(null=True)),
-                ('pupil_premium_committed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10)),
-                ('new_into_care', models.BooleanField(default=False)),
-                ('school_change', models.BooleanField(default=False)),
-                ('concern', models.BooleanField(default=False)),
-                ('complexity', models.BooleanField(default=False)),
-                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.child')),
-                ('link_teacher', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='peps.school')),
-                ('social_worker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.team')),
+                (
+                    "pep",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="peps.pep",
+                    ),
+                ),
+                ("date_of_birth", models.DateField(null=True)),
+                (
+                    "due_on",
+                    models.DateField(
+                        help_text="Pep.due_on, or the meeting date without one."
+                    ),
+                ),
+                ("meeting_date", models.DateField()),
+                ("school_section_deadline", models.DateField(null=True)),
+                ("school_section_done", models.DateField(null=True)),
+                ("section_c_deadline", models.DateField(null=True)),
+                ("section_c_done", models.DateField(null=True)),
+                ("finalisation_deadline", models.DateField(null=True)),
+                ("finalisation_done", models.DateField(null=True)),
+                ("quality_assurance_deadline", models.DateField(null=True)),
+                ("quality_assurance_done", models.DateField(null=True)),
+                ("assessed", models.BooleanField(default=False)),
+                ("overall_band", models.CharField(blank=True, max_length=40)),
+                ("social_care_band", models.CharField(blank=True, max_length=40)),
+                ("education_band", models.CharField(blank=True, max_length=40)),
+                ("overall_total", models.PositiveSmallIntegerField(null=True)),
+                ("social_care_total", models.PositiveSmallIntegerField(null=True)),
+                ("education_total", models.PositiveSmallIntegerField(null=True)),
+                ("score_a", models.PositiveSmallIntegerField(null=True)),
+                ("score_b", models.PositiveSmallIntegerField(null=True)),
+                ("score_c1", models.PositiveSmallIntegerField(null=True)),
+                ("score_c2", models.PositiveSmallIntegerField(null=True)),
+                ("score_c3", models.PositiveSmallIntegerField(null=True)),
+                ("score_d1", models.PositiveSmallIntegerField(null=True)),
+                ("score_d2", models.PositiveSmallIntegerField(null=True)),
+                ("score_d3", models.PositiveSmallIntegerField(null=True)),
+                (
+                    "pupil_premium_committed",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=10
+                    ),
+                ),
+                ("new_into_care", models.BooleanField(default=False)),
+                ("school_change", models.BooleanField(default=False)),
+                ("concern", models.BooleanField(default=False)),
+                ("complexity", models.BooleanField(default=False)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.child",
+                    ),
+                ),
+                (
+                    "link_teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="peps.school",
+                    ),
+                ),
+                (
+                    "social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['due_on'], name='reporting_p_due_on_d92e09_idx'), models.Index(fields=['school', 'due_on'], name='reporting_p_school__947e8e_idx'), models.Index(fields=['team', 'due_on'], name='reporting_p_team_id_db1398_idx'), models.Index(fields=['meeting_date'], name='reporting_p_meeting_b0cf97_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["due_on"], name="reporting_p_due_on_d92e09_idx"
+                    ),
+                    models.Index(
+                        fields=["school", "due_on"],
+                        name="reporting_p_school__947e8e_idx",
+                    ),
+                    models.Index(
+                        fields=["team", "due_on"], name="reporting_p_team_id_db1398_idx"
+                    ),
+                    models.Index(
+                        fields=["meeting_date"], name="reporting_p_meeting_b0cf97_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReportSubscription',
+            name="ReportSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('my_audience', 'Everything my roles let me see'), ('authority', 'The whole authority'), ('teams', 'The teams I manage'), ('schools', 'My schools')], default='my_audience', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_subscriptions', to=settings.AUTH_USER_MODEL)),
-                ('last_sent_term', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reporting.term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("my_audience", "Everything my roles let me see"),
+                            ("authority", "The whole authority"),
+                            ("teams", "The teams I manage"),
+                            ("schools", "My schools"),
+                        ],
+                        default="my_audience",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "last_sent_term",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reporting.term",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user', 'scope'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'scope'), name='one_subscription_per_scope')],
+                "ordering": ["user", "scope"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "scope"), name="one_subscription_per_scope"
+                    )
+                ],
             },
         ),
     ]

@@ -257,7 +257,7 @@ def test_bad_header_rows_are_rejected_and_their_children_bring_no_episodes(tmp_p
         HEADER,
         "200001,1,31/02/2010,WBRI,A123456789012,,",
         "200002,3,01/01/2010,WBRI,A123456789013,,",
-        "200003,1,01/01/2010,XXXX,A123456789014,,",
+        "200003,1,01/01/2010,QQQQ,A123456789014,,",
         "200004,2,01/01/2010,WBRI,12345,,",
         "20000500000X,1,01/01/2010,WBRI,UN1,,",
         "200006,2,01/01/2011,WBRI,A123456789015,2,",
@@ -289,7 +289,7 @@ def test_bad_header_rows_are_rejected_and_their_children_bring_no_episodes(tmp_p
     assert err.splitlines() == [
         f"{h}: line 2, column DOB: '31/02/2010' is not a date (dd/mm/yyyy)",
         f"{h}: line 3, column SEX: '3' is not a code of the SEX list",
-        f"{h}: line 4, column ETHNIC: 'XXXX' is not a code of the ethnicity list",
+        f"{h}: line 4, column ETHNIC: 'QQQQ' is not a code of the ethnicity list",
         f"{h}: line 5, column UPN: '12345' is neither a UPN (a letter, 11 digits and "
         "a digit or letter) nor one of the codes UN1 to UN5",
         f"{h}: line 6, column CHILD: is 12 characters long; at most 10 fit",
