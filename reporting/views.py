@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -154,6 +155,28 @@ def _page(request: HttpRequest, fetch: Callable[[int, int], tuple[list, int]]) -
         rows, total = fetch(PER_PAGE, (page.number - 1) * PER_PAGE)
     page.object_list = rows
     return page
+
+
+def _fetcher(
+    behind: QuerySet,
+) -> Callable[[int | None, int], tuple[list, int]]:
+    """Fetch one page of `behind` with its total, or all of it (for exports)."""
+
+    def fetch(limit: int | None, offset: int) -> tuple[list, int]:
+        chosen = behind if limit is None else behind[offset : offset + limit]
+        rows = list(chosen)
+        return rows, (behind.count() if limit is not None else len(rows))
+
+    return fetch
+
+
+def _visible_pep_ids(request: HttpRequest, rows: list[PepFact]) -> set[int]:
+    """The PEPs among `rows` that the viewer may open, so only those are linked."""
+    return set(
+        access.peps_for(request.user)
+        .filter(pk__in=[row.pep_id for row in rows])
+        .values_list("pk", flat=True)
+    )
 
 
 def _list_response(
@@ -703,19 +726,10 @@ def pep_list(request: HttpRequest, measure: str, outcome: str) -> HttpResponse:
         measure_label = measure.replace("_band", "").replace("_", " ").capitalize()
         title = f"{measure_label} rating: {outcome}"
 
-    def fetch(limit: int | None, offset: int) -> tuple[list, int]:
-        chosen = (
-            facts_behind if limit is None else facts_behind[offset : offset + limit]
-        )
-        rows = list(chosen)
-        return rows, (facts_behind.count() if limit is not None else len(rows))
+    fetch = _fetcher(facts_behind)
 
     def table_of(rows: list[PepFact]) -> Table:
-        visible = set(
-            access.peps_for(request.user)
-            .filter(pk__in=[row.pep_id for row in rows])
-            .values_list("pk", flat=True)
-        )
+        visible = _visible_pep_ids(request, rows)
         table = Table(
             slug="peps",
             title=title,
@@ -756,10 +770,7 @@ def child_list(request: HttpRequest, name: str) -> HttpResponse:
         .order_by("next_pep_due_on", "care_started_on", "local_child_id")
     )
 
-    def fetch(limit: int | None, offset: int) -> tuple[list, int]:
-        chosen = behind if limit is None else behind[offset : offset + limit]
-        rows = list(chosen)
-        return rows, (behind.count() if limit is not None else len(rows))
+    fetch = _fetcher(behind)
 
     def table_of(rows: list[ChildFact]) -> Table:
         visible = set(
@@ -815,17 +826,10 @@ def priorities(request: HttpRequest) -> HttpResponse:
     title = "Virtual School attendance priorities: meetings in the next 28 days"
     reasons = dict(measures.PRIORITIES)
 
-    def fetch(limit: int | None, offset: int) -> tuple[list, int]:
-        chosen = behind if limit is None else behind[offset : offset + limit]
-        rows = list(chosen)
-        return rows, (behind.count() if limit is not None else len(rows))
+    fetch = _fetcher(behind)
 
     def table_of(rows: list[PepFact]) -> Table:
-        visible = set(
-            access.peps_for(request.user)
-            .filter(pk__in=[row.pep_id for row in rows])
-            .values_list("pk", flat=True)
-        )
+        visible = _visible_pep_ids(request, rows)
         table = Table(
             slug="priorities",
             title=title,
